@@ -1,0 +1,30 @@
+import tseslint from 'typescript-eslint';
+import { configs as litConfigs } from 'eslint-plugin-lit';
+import { configs as wcConfigs } from 'eslint-plugin-wc';
+
+export default tseslint.config(
+  {
+    ignores: [
+      '**/dist/**',
+      '**/node_modules/**',
+      'storybook-static/**',
+      'data/**',
+      'packages/domain/src/generated/**',
+    ],
+  },
+  ...tseslint.configs.recommended,
+  litConfigs['flat/recommended'],
+  wcConfigs['flat/recommended'],
+  {
+    settings: { wc: { elementBaseClasses: ['LitElement'] } },
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/consistent-type-imports': 'error',
+      'no-console': ['error', { allow: ['warn', 'error'] }],
+    },
+  },
+  {
+    files: ['scripts/**', 'test/**', '**/*.test.ts', 'examples/**'],
+    rules: { 'no-console': 'off' },
+  },
+);

@@ -1,0 +1,5 @@
+export declare const projectIncludes: {
+  node: string[];
+  browser: string[];
+  e2e: string[];
+};

@@ -1,0 +1,50 @@
+#!/usr/bin/env node
+// `npm test`: every check the project has, then every Vitest project in one run, then the
+// closing line CI reads: `N passed, N failed`, summed over all projects from Vitest's JSON.
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+
+const report = '.vitest-report.json';
+const steps = [
+  ['system packages (Chromium, PostgreSQL)', 'bash', ['scripts/setup-system.sh']],
+  ['contract lint (Redocly)', 'npx', ['redocly', 'lint', 'openapi/cpis.yaml', '--format=stylish']],
+  ['every test file in a project', 'node', ['scripts/check-test-projects.mjs']],
+  ['format (Prettier)', 'npx', ['prettier', '--check', '.']],
+  ['lint (ESLint)', 'npx', ['eslint', '.']],
+  ['type check (tsc)', 'npx', ['tsc', '-p', 'tsconfig.json']],
+  ['build every package', 'npm', ['run', 'build']],
+  ['package exports (publint, arethetypeswrong)', 'node', ['scripts/check-packages.mjs']],
+  ['size budgets (size-limit)', 'npx', ['size-limit']],
+];
+
+const failed = [];
+for (const [title, command, args] of steps) {
+  console.log(`\n▶ ${title}`);
+  const { status } = spawnSync(command, args, { stdio: 'inherit' });
+  if (status !== 0) failed.push(title);
+}
+
+console.log('\n▶ Vitest: node, browser and end-to-end projects');
+rmSync(report, { force: true });
+const vitest = spawnSync(
+  'npx',
+  ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`],
+  { stdio: 'inherit' },
+);
+if (vitest.status !== 0) failed.push('vitest');
+
+let passed = 0;
+let failedTests = 0;
+let skipped = 0;
+if (existsSync(report)) {
+  const json = JSON.parse(readFileSync(report, 'utf8'));
+  passed = json.numPassedTests;
+  failedTests = json.numFailedTests;
+  skipped = json.numPendingTests + json.numTodoTests;
+} else {
+  failed.push('vitest report missing');
+}
+
+if (failed.length > 0) console.log(`\nFailed steps: ${failed.join('; ')}`);
+console.log(`\n${passed} passed, ${failedTests} failed, ${skipped} skipped`);
+process.exit(failed.length > 0 || failedTests > 0 ? 1 : 0);

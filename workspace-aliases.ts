@@ -1,0 +1,20 @@
+import { fileURLToPath } from 'node:url';
+
+const here = (path: string): string => fileURLToPath(new URL(path, import.meta.url));
+
+/**
+ * `@cpis/*` resolved to source, the same map as tsconfig's `paths`, so that Vitest,
+ * Storybook and tsc all see one copy of each package (toolchain.md F17).
+ * Ordered most specific first: Vite matches aliases in order.
+ */
+export const workspaceAliases = [
+  { find: '@cpis/sdk/stream', replacement: here('./packages/sdk/src/stream.ts') },
+  { find: '@cpis/mock/fixtures', replacement: here('./packages/mock/src/fixtures.ts') },
+  { find: '@cpis/elements/define', replacement: here('./packages/elements/src/define.ts') },
+  { find: '@cpis/elements/react', replacement: here('./packages/elements/src/react/index.ts') },
+  { find: /^@cpis\/domain$/, replacement: here('./packages/domain/src/index.ts') },
+  { find: /^@cpis\/sdk$/, replacement: here('./packages/sdk/src/index.ts') },
+  { find: /^@cpis\/mock$/, replacement: here('./packages/mock/src/index.ts') },
+  { find: /^@cpis\/elements$/, replacement: here('./packages/elements/src/index.ts') },
+  { find: /^@cpis\/server$/, replacement: here('./packages/server/src/index.ts') },
+];
