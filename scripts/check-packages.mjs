@@ -14,9 +14,13 @@ for (const { dir, attw } of packages) {
   const lint = spawnSync('npx', ['publint', dir, '--strict'], { stdio: 'inherit' });
   ok &&= lint.status === 0;
   if (attw) {
-    const types = spawnSync('npx', ['attw', '--pack', dir, '--profile', 'node16', '--format', 'table-flipped'], {
-      stdio: 'inherit',
-    });
+    const types = spawnSync(
+      'npx',
+      ['attw', '--pack', dir, '--profile', 'node16', '--format', 'table-flipped'],
+      {
+        stdio: 'inherit',
+      },
+    );
     ok &&= types.status === 0;
   }
 }

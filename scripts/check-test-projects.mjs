@@ -4,9 +4,13 @@
 import { execFileSync } from 'node:child_process';
 import { projectIncludes } from './test-projects.mjs';
 
-const files = execFileSync('git', ['ls-files', '--cached', '--others', '--exclude-standard', '*.test.ts'], {
-  encoding: 'utf8',
-})
+const files = execFileSync(
+  'git',
+  ['ls-files', '--cached', '--others', '--exclude-standard', '*.test.ts'],
+  {
+    encoding: 'utf8',
+  },
+)
   .split('\n')
   .filter(Boolean);
 

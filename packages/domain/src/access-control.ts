@@ -1,0 +1,180 @@
+/**
+ * Rule 5 and the local-authority rules: what an authenticated principal may do.
+ * Refusals come in the order 401 (token), 400 (body), 403; `authorize` answers the
+ * 403 question only, for a principal whose token has already been verified.
+ */
+import type { AccessContext } from './notification.js';
+
+export type OperationId =
+  | 'createCheck'
+  | 'getCheck'
+  | 'getAuthority'
+  | 'putAuthority'
+  | 'putPlan'
+  | 'deletePlan'
+  | 'listPlans'
+  | 'batchPlans'
+  | 'listNotifications'
+  | 'streamNotifications';
+
+export const OPERATION_IDS = [
+  'createCheck',
+  'getCheck',
+  'getAuthority',
+  'putAuthority',
+  'putPlan',
+  'deletePlan',
+  'listPlans',
+  'batchPlans',
+  'listNotifications',
+  'streamNotifications',
+] as const satisfies readonly OperationId[];
+
+export type OrgType = 'health' | 'local-authority';
+
+/** The claims of a verified token that decide what its holder may do. */
+export interface Principal {
+  orgType: OrgType;
+  odsCode: string;
+  activities: readonly string[];
+}
+
+export interface AuthorizationTarget {
+  /** The `{odsCode}` of an authority path. */
+  authorityOdsCode?: string;
+  /** The `accessContext` of a check being created. */
+  accessContext?: AccessContext;
+}
+
+export type AuthorizationDecision = { allowed: true } | { allowed: false; reason: string };
+
+/** National RBAC activity: may make unscheduled (notifying) CP-IS checks. */
+export const ACTIVITY_UNSCHEDULED = 'B0107';
+/** National RBAC activity: may make scheduled (silent) CP-IS checks. */
+export const ACTIVITY_SCHEDULED = 'B0170';
+
+const ALLOWED: AuthorizationDecision = { allowed: true };
+const refuse = (reason: string): AuthorizationDecision => ({ allowed: false, reason });
+
+/** Decides whether `principal` may perform `op` on `target`. */
+export function authorize(
+  op: OperationId,
+  principal: Principal,
+  target: AuthorizationTarget,
+): AuthorizationDecision {
+  const has = (activity: string): boolean => principal.activities.includes(activity);
+
+  switch (op) {
+    case 'createCheck': {
+      if (principal.orgType !== 'health')
+        return refuse('Only a health organisation may check CP-IS.');
+      // Each context needs its own activity, so an unscheduled-care user cannot make a
+      // silent (scheduled) read to avoid notifying the local authority.
+      if (target.accessContext === 'unscheduled') {
+        return has(ACTIVITY_UNSCHEDULED)
+          ? ALLOWED
+          : refuse(`An unscheduled check needs the activity ${ACTIVITY_UNSCHEDULED}.`);
+      }
+      if (target.accessContext === 'scheduled') {
+        return has(ACTIVITY_SCHEDULED)
+          ? ALLOWED
+          : refuse(`A scheduled check needs the activity ${ACTIVITY_SCHEDULED}.`);
+      }
+      return refuse('A check must state its access context.');
+    }
+    case 'getCheck':
+      if (principal.orgType !== 'health')
+        return refuse('Only a health organisation may read a check.');
+      return has(ACTIVITY_UNSCHEDULED) || has(ACTIVITY_SCHEDULED)
+        ? ALLOWED
+        : refuse(
+            `Reading a check needs the activity ${ACTIVITY_UNSCHEDULED} or ${ACTIVITY_SCHEDULED}.`,
+          );
+    case 'getAuthority':
+      // A clinician may read any authority's phone numbers: they need someone to call.
+      if (principal.orgType === 'health') return ALLOWED;
+      return ownAuthority(principal, target);
+    case 'putAuthority':
+    case 'putPlan':
+    case 'deletePlan':
+    case 'listPlans':
+    case 'batchPlans':
+    case 'listNotifications':
+    case 'streamNotifications':
+      return ownAuthority(principal, target);
+  }
+}
+
+function ownAuthority(principal: Principal, target: AuthorizationTarget): AuthorizationDecision {
+  if (principal.orgType !== 'local-authority') {
+    return refuse('Only the local authority itself may do this.');
+  }
+  if (target.authorityOdsCode === undefined || principal.odsCode !== target.authorityOdsCode) {
+    return refuse('A local authority may act only on its own records.');
+  }
+  return ALLOWED;
+}
+
+/** The principals of the design's operation × principal table. */
+export const PRINCIPAL_KINDS = [
+  'none',
+  'expired',
+  'bad-signature',
+  'alg-none',
+  'wrong-audience',
+  'clinician-b0107',
+  'clinician-b0170',
+  'clinician-no-activity',
+  'own-la',
+  'other-la',
+] as const;
+
+export type PrincipalKind = (typeof PRINCIPAL_KINDS)[number];
+
+/** The status of each operation's canonical valid request when it is allowed. */
+export const SUCCESS_STATUS = {
+  createCheck: 201,
+  getCheck: 200,
+  getAuthority: 200,
+  putAuthority: 200,
+  // The canonical plan already exists, so PUT replaces it.
+  putPlan: 200,
+  deletePlan: 204,
+  listPlans: 200,
+  batchPlans: 200,
+  listNotifications: 200,
+  streamNotifications: 200,
+} as const satisfies Record<OperationId, number>;
+
+const TARGET_AUTHORITY = 'OWNLA';
+
+/** The verified principal of each kind, or `null` for a token that does not authenticate. */
+const CANONICAL_PRINCIPALS: Record<PrincipalKind, Principal | null> = {
+  none: null,
+  expired: null,
+  'bad-signature': null,
+  'alg-none': null,
+  'wrong-audience': null,
+  'clinician-b0107': { orgType: 'health', odsCode: 'RHEALTH', activities: [ACTIVITY_UNSCHEDULED] },
+  'clinician-b0170': { orgType: 'health', odsCode: 'RHEALTH', activities: [ACTIVITY_SCHEDULED] },
+  'clinician-no-activity': { orgType: 'health', odsCode: 'RHEALTH', activities: [] },
+  'own-la': { orgType: 'local-authority', odsCode: TARGET_AUTHORITY, activities: [] },
+  'other-la': { orgType: 'local-authority', odsCode: 'OTHERLA', activities: [] },
+};
+
+/**
+ * The HTTP status the contract implies for the canonical valid request of `op` made by
+ * a principal of `kind` on the LA's own authority: 401 for a token that does not
+ * authenticate, 403 when `authorize` refuses, else the operation's success status.
+ * `accessContext` matters to `createCheck` only and defaults to `unscheduled`.
+ */
+export function expectedStatus(
+  op: OperationId,
+  kind: PrincipalKind,
+  accessContext: AccessContext = 'unscheduled',
+): number {
+  const principal = CANONICAL_PRINCIPALS[kind];
+  if (principal === null) return 401;
+  const decision = authorize(op, principal, { authorityOdsCode: TARGET_AUTHORITY, accessContext });
+  return decision.allowed ? SUCCESS_STATUS[op] : 403;
+}

@@ -1,0 +1,64 @@
+/**
+ * The reason a clinician gives for a check: one of four codes and an optional comment,
+ * required for `other`. Recorded in the audit and sent to the LA with the notification.
+ */
+import type { FieldError } from './field-error.js';
+
+export const REASON_CODES = [
+  'unscheduled-attendance',
+  'safeguarding-concern',
+  'clinical-review',
+  'other',
+] as const;
+
+export type ReasonCode = (typeof REASON_CODES)[number];
+
+export interface AccessReason {
+  code: ReasonCode;
+  comment?: string;
+}
+
+/** Longest comment, in Unicode code points (what JSON Schema's `maxLength` counts). */
+export const REASON_COMMENT_MAX_LENGTH = 500;
+
+export function isReasonCode(value: unknown): value is ReasonCode {
+  return typeof value === 'string' && (REASON_CODES as readonly string[]).includes(value);
+}
+
+/**
+ * The problems with a check's `reason`, as field errors under `/reason`; empty when
+ * it is acceptable. Takes `unknown` because it guards what came over the wire.
+ */
+export function validateReason(reason: unknown): FieldError[] {
+  if (reason === undefined) return [{ field: '/reason', message: 'A reason is required.' }];
+  if (typeof reason !== 'object' || reason === null || Array.isArray(reason)) {
+    return [{ field: '/reason', message: 'The reason must be an object with a code.' }];
+  }
+  const { code, comment } = reason as { code?: unknown; comment?: unknown };
+  const errors: FieldError[] = [];
+
+  if (code === undefined) {
+    errors.push({ field: '/reason/code', message: 'A reason code is required.' });
+  } else if (!isReasonCode(code)) {
+    errors.push({
+      field: '/reason/code',
+      message: `The reason code must be one of: ${REASON_CODES.join(', ')}.`,
+    });
+  }
+
+  if (comment !== undefined && typeof comment !== 'string') {
+    errors.push({ field: '/reason/comment', message: 'The comment must be text.' });
+  } else if (typeof comment === 'string' && [...comment].length > REASON_COMMENT_MAX_LENGTH) {
+    errors.push({
+      field: '/reason/comment',
+      message: `The comment must be at most ${REASON_COMMENT_MAX_LENGTH} characters.`,
+    });
+  } else if (code === 'other' && (comment === undefined || comment.trim() === '')) {
+    errors.push({
+      field: '/reason/comment',
+      message: 'A comment is required when the reason is "other".',
+    });
+  }
+
+  return errors;
+}
