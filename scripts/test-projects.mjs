@@ -8,6 +8,7 @@ export const projectIncludes = {
     'packages/server/src/**/*.test.ts',
     'test/contract/**/*.test.ts',
     'test/reliability/**/*.test.ts',
+    'test/safety/**/*.test.ts',
   ],
   browser: ['packages/elements/src/**/*.test.ts', 'test/browser/**/*.test.ts'],
   e2e: ['test/e2e/**/*.test.ts'],
