@@ -1,0 +1,13 @@
+export { createCpisClient } from './client.js';
+export type { CallOptions, CpisClient, CpisClientOptions, PageOptions } from './client.js';
+export {
+  CpisApiError,
+  CpisContractError,
+  CpisError,
+  CpisNetworkError,
+  CpisTimeoutError,
+  CpisValidationError,
+  isCpisApiError,
+} from './errors.js';
+export type * from './types.js';
+export { formatNhsNumber, isValidNhsNumber, normalizeNhsNumber } from '@cpis/domain';
