@@ -8,3 +8,5 @@ export * from './plan.js';
 export * from './reason.js';
 export * from './visibility.js';
 export type { components, operations, paths } from './generated/cpis.js';
+export * from './batch.js';
+export * from './limits.js';

@@ -238,8 +238,7 @@ export const personas: Record<PersonaKey, Persona> = {
     familyName: 'Reed',
     dateOfBirth: '2018-05-19',
     livesIn: 'Hackney',
-    expect:
-      'No CP-IS record — which does not mean there are no safeguarding concerns.',
+    expect: 'No CP-IS record — which does not mean there are no safeguarding concerns.',
   },
   planEndedOverAYearAgo: {
     key: 'planEndedOverAYearAgo',

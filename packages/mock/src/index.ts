@@ -1,0 +1,32 @@
+export * from './fixtures.js';
+export { createMockFetch, UNHANDLED_REQUEST_TYPE, type MockFetchOptions } from './mock-fetch.js';
+export { PROBLEM_KINDS, type ProblemKind } from './problem.js';
+export {
+  scenarioHandlers,
+  scenarioNames,
+  type Malformation,
+  type ScenarioName,
+  type ScenarioOptions,
+} from './scenarios.js';
+export {
+  createCpisMockService,
+  type CpisMockService,
+  type CpisMockServiceOptions,
+} from './service.js';
+export type {
+  MockAccess,
+  MockAuditEntry,
+  MockCheck,
+  MockIdempotencyEntry,
+  MockPlan,
+  MockState,
+} from './store.js';
+export {
+  MOCK_TOKEN_AUDIENCE,
+  MOCK_TOKEN_ISSUER,
+  MOCK_TOKEN_SECRET,
+  type TokenClaims,
+  type TokenFlaw,
+  type TokenOptions,
+  type TokenPrincipal,
+} from './tokens.js';
