@@ -1,0 +1,47 @@
+import { css } from 'lit';
+import { hostStyles } from '../styles/shared.styles.js';
+
+export const accessHistoryStyles = [
+  hostStyles,
+  css`
+    .table-wrap {
+      overflow-x: auto;
+    }
+
+    table {
+      width: 100%;
+      border-collapse: collapse;
+      border-spacing: 0;
+      font: inherit;
+      color: inherit;
+    }
+
+    caption {
+      padding-bottom: var(--cpis-space-2, 8px);
+      font-weight: 600;
+      text-align: left;
+    }
+
+    th,
+    td {
+      padding: var(--cpis-space-2, 8px) var(--cpis-space-3, 16px) var(--cpis-space-2, 8px) 0;
+      border-bottom: 1px solid var(--cpis-color-border, #d8dde0);
+      text-align: left;
+      vertical-align: top;
+    }
+
+    th {
+      font-weight: 600;
+    }
+
+    td:last-child,
+    th:last-child {
+      padding-right: 0;
+    }
+
+    .empty {
+      margin: 0;
+      color: var(--cpis-color-text, #212b32);
+    }
+  `,
+];

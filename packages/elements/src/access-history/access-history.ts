@@ -1,0 +1,70 @@
+import { LitElement, html, nothing, type PropertyDeclarations, type TemplateResult } from 'lit';
+import type { CheckResult } from '@cpis/sdk';
+import { isoOrEmpty, londonDateTime } from '../internal/format.js';
+import { accessHistoryStyles } from './access-history.styles.js';
+
+/**
+ * @summary The earlier CP-IS accesses from unscheduled care that a check returned, as a
+ * table: when (Europe/London), where (the setting) and the role of who looked.
+ *
+ * @tag cpis-access-history
+ *
+ * @csspart table - The table of accesses.
+ * @csspart empty - The sentence shown when no access is recorded.
+ *
+ * @cssprop --cpis-color-text - Text colour. Default `#212b32`.
+ * @cssprop --cpis-color-border - Row rule colour. Default `#d8dde0`.
+ * @cssprop --cpis-font-family - Font. Default `'Frutiger W01', Arial, sans-serif`.
+ * @cssprop --cpis-font-size - Base font size (never below 14px). Default `16px`.
+ * @cssprop --cpis-space-2 - Cell padding. Default `8px`.
+ */
+export class CpisAccessHistory extends LitElement {
+  static override styles = accessHistoryStyles;
+
+  static override properties: PropertyDeclarations = {
+    result: { attribute: false },
+  };
+
+  /** The check whose `accessHistory` is shown (newest first, at most 25). */
+  declare result?: CheckResult;
+
+  protected override render(): TemplateResult | typeof nothing {
+    const entries = this.result?.accessHistory;
+    if (!entries) return nothing;
+    if (entries.length === 0) {
+      return html`<p class="empty" part="empty">
+        No earlier accesses from unscheduled care are recorded.
+      </p>`;
+    }
+    return html`<div class="table-wrap">
+      <table part="table">
+        <caption>
+          CP-IS accesses from unscheduled care, newest first (${entries.length})
+        </caption>
+        <thead>
+          <tr>
+            <th scope="col">When</th>
+            <th scope="col">Where</th>
+            <th scope="col">Role</th>
+          </tr>
+        </thead>
+        <tbody>
+          ${entries.map((entry) => {
+            const at = new Date(entry.accessedAt);
+            return html`<tr>
+              <td><time datetime=${isoOrEmpty(at)}>${londonDateTime(at)}</time></td>
+              <td>${entry.setting.name}</td>
+              <td>${entry.userRole}</td>
+            </tr>`;
+          })}
+        </tbody>
+      </table>
+    </div>`;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'cpis-access-history': CpisAccessHistory;
+  }
+}

@@ -1,0 +1,816 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { userEvent } from 'vitest/browser';
+import { http, HttpResponse } from 'msw';
+import type { CheckResult, CpisClient } from '@cpis/sdk';
+import { CpisContractError, CpisNetworkError, CpisTimeoutError } from '@cpis/sdk';
+import { personas, principals, type Malformation } from '@cpis/mock';
+import '../define.js';
+import type {
+  CpisCheckCompleteEvent,
+  CpisCheckErrorEvent,
+  CpisCheckStartEvent,
+} from '../events.js';
+import type { CpisFlagBanner } from './flag-banner.js';
+import {
+  BASE_URL,
+  backgroundOf,
+  cleanPage,
+  contrastRatio,
+  deepActiveElement,
+  expectAxeClean,
+  mockClient,
+  mount,
+  provide,
+  recordStates,
+  recordTexts,
+  settle,
+  shadowText,
+  until,
+  type MockClientOptions,
+} from '../internal/testing.test-helper.js';
+
+afterEach(cleanPage);
+
+const cpp = personas.activeChildProtectionPlan;
+const none = personas.noRecord;
+const AUTO = { 'auto-check': true, reason: 'unscheduled-attendance' } as const;
+/** 3-3-4, as every result state must print the NHS number. */
+const spaced = (n: string): string => `${n.slice(0, 3)} ${n.slice(3, 6)} ${n.slice(6)}`;
+const NEVER_REASSURING = /\bsafe\b|no concerns|not at risk/i;
+
+type Attrs = Record<string, string | boolean | undefined>;
+
+async function banner(attrs: Attrs = {}, client?: CpisClient): Promise<CpisFlagBanner> {
+  return mount(
+    'cpis-flag-banner',
+    { 'access-context': 'unscheduled', 'nhs-number-verified': true, ...attrs },
+    client ? { client } : {},
+  );
+}
+
+/** An auto-checking banner for `nhsNumber` over a mock client set up by `options`. */
+async function checked(nhsNumber: string, options: MockClientOptions = {}, attrs: Attrs = {}) {
+  const mock = await mockClient(options);
+  const el = await banner({ 'nhs-number': nhsNumber, ...AUTO, ...attrs }, mock.client);
+  return { el, ...mock };
+}
+
+const root = (el: Element): ShadowRoot => el.shadowRoot as ShadowRoot;
+const $ = <T extends Element = HTMLElement>(el: Element, selector: string): T | null =>
+  root(el).querySelector<T>(selector);
+const $$ = <T extends Element = HTMLElement>(el: Element, selector: string): T[] => [
+  ...root(el).querySelectorAll<T>(selector),
+];
+const button = (el: Element, name: string): HTMLButtonElement | undefined =>
+  $$<HTMLButtonElement>(el, 'button').find((b) => b.textContent?.trim() === name);
+
+describe('unconfigured', () => {
+  it('says so to the developer when there is no client', async () => {
+    const el = await banner({ 'nhs-number': cpp.nhsNumber, ...AUTO });
+    expect(el.state).toBe('unconfigured');
+    expect(el.dataset.state).toBe('unconfigured');
+    expect(shadowText(el)).toContain('CP-IS has not been checked: this banner is not set up.');
+    expect(shadowText(el)).toContain('provideCpisClient(root, client)');
+  });
+
+  it('says so when access-context is missing: it is never defaulted', async () => {
+    const { client, requests } = await mockClient();
+    const el = await mount(
+      'cpis-flag-banner',
+      { 'nhs-number': cpp.nhsNumber, 'nhs-number-verified': true, ...AUTO },
+      { client },
+    );
+    expect(el.state).toBe('unconfigured');
+    expect(shadowText(el)).toContain('it is never defaulted');
+    expect(requests).toHaveLength(0);
+  });
+
+  it('says so when access-context is not one of the two', async () => {
+    const { client } = await mockClient();
+    const el = await banner({ 'nhs-number': cpp.nhsNumber, 'access-context': 'urgent' }, client);
+    expect(el.state).toBe('unconfigured');
+    expect(shadowText(el)).toContain('access-context is “urgent”');
+  });
+});
+
+describe('client from context or property', () => {
+  it('takes the client from provideCpisClient on a plain element, even when provided later', async () => {
+    const { client } = await mockClient();
+    const host = document.createElement('div');
+    document.body.append(host);
+    const el = await banner({ 'nhs-number': cpp.nhsNumber, ...AUTO }, undefined);
+    host.append(el);
+    await settle(el);
+    expect(el.state).toBe('unconfigured');
+    provide(host, client);
+    await until(() => el.state, 'record-found');
+  });
+
+  it('takes the client from a provider that was there first', async () => {
+    const { client } = await mockClient();
+    provide(document.body, client);
+    const el = await banner({ 'nhs-number': none.nhsNumber, ...AUTO });
+    await until(() => el.state, 'no-record');
+  });
+
+  it('prefers its own client property over context', async () => {
+    const refusing = await mockClient({ scenario: 'forbidden' });
+    const working = await mockClient();
+    provide(document.body, refusing.client);
+    const el = await banner({ 'nhs-number': cpp.nhsNumber, ...AUTO }, working.client);
+    await until(() => el.state, 'record-found');
+    expect(refusing.requests).toHaveLength(0);
+  });
+
+  it('starts again, cleared, when the provided client changes', async () => {
+    const first = await mockClient();
+    const second = await mockClient({ scenario: 'signed-out' });
+    const provider = provide(document.body, first.client);
+    const el = await banner({ 'nhs-number': cpp.nhsNumber, ...AUTO });
+    await until(() => el.state, 'record-found');
+    provider.setValue(second.client);
+    await until(() => el.state, 'signed-out');
+  });
+});
+
+describe('not-checkable', () => {
+  it('says the NHS number is missing', async () => {
+    const { client, requests } = await mockClient();
+    const el = await banner({ ...AUTO }, client);
+    expect(el.state).toBe('not-checkable');
+    expect(shadowText(el)).toContain('CP-IS not checked: there is no NHS number for this patient.');
+    expect(requests).toHaveLength(0);
+  });
+
+  it('says the NHS number is not valid (Modulus 11)', async () => {
+    const { client, requests } = await mockClient();
+    const el = await banner({ 'nhs-number': '9990001376', ...AUTO }, client);
+    expect(el.state).toBe('not-checkable');
+    expect(shadowText(el)).toContain('CP-IS not checked: “9990001376” is not a valid NHS number.');
+    expect(requests).toHaveLength(0);
+  });
+
+  it('says the NHS number has not been verified on PDS, and never checks it', async () => {
+    const { client, requests } = await mockClient();
+    const n = personas.unverifiedNumber.nhsNumber;
+    const el = await mount(
+      'cpis-flag-banner',
+      { 'nhs-number': n, 'access-context': 'unscheduled', ...AUTO },
+      { client },
+    );
+    expect(el.state).toBe('not-checkable');
+    expect(shadowText(el)).toContain(`the NHS number ${spaced(n)} has not been verified on PDS`);
+    await new Promise((r) => setTimeout(r, 50));
+    expect(requests).toHaveLength(0);
+  });
+
+  it('accepts an NHS number written with spaces', async () => {
+    const { client } = await mockClient();
+    const el = await banner({ 'nhs-number': spaced(cpp.nhsNumber), ...AUTO }, client);
+    await until(() => el.state, 'record-found');
+  });
+});
+
+describe('not-checked', () => {
+  it('offers Check CP-IS and makes no request by itself', async () => {
+    const { client, requests } = await mockClient();
+    const el = await banner({ 'nhs-number': cpp.nhsNumber }, client);
+    expect(el.state).toBe('not-checked');
+    expect(shadowText(el)).toContain('CP-IS has not been checked for this patient');
+    expect(shadowText(el)).toContain(`NHS No. ${spaced(cpp.nhsNumber)}`);
+    expect(button(el, 'Check CP-IS')).toBeDefined();
+    expect(requests).toHaveLength(0);
+  });
+
+  it('does not auto-check without a reason, or with "other" (which needs a comment)', async () => {
+    const { client, requests } = await mockClient();
+    const a = await banner({ 'nhs-number': cpp.nhsNumber, 'auto-check': true }, client);
+    const b = await banner(
+      { 'nhs-number': cpp.nhsNumber, 'auto-check': true, reason: 'other' },
+      client,
+    );
+    expect([a.state, b.state]).toEqual(['not-checked', 'not-checked']);
+    expect(requests).toHaveLength(0);
+  });
+
+  it('checks as soon as it is configured with auto-check and a reason', async () => {
+    const { client } = await mockClient();
+    const el = await banner({ 'nhs-number': cpp.nhsNumber, ...AUTO });
+    expect(el.state).toBe('unconfigured');
+    el.client = client;
+    await until(() => el.state, 'record-found');
+  });
+});
+
+describe('checking', () => {
+  it('shows progress and the NHS number being checked', async () => {
+    const { el } = await checked(cpp.nhsNumber, {
+      scenario: 'slow',
+      scenarioOptions: { delayMs: 300 },
+    });
+    expect(el.state).toBe('checking');
+    expect(shadowText(el)).toContain(`Checking CP-IS for NHS No. ${spaced(cpp.nhsNumber)}`);
+    expect($(el, 'progress')).not.toBeNull();
+    await until(() => el.state, 'record-found');
+  });
+});
+
+describe('record-found', () => {
+  it('shows a child protection plan with its authority, both phones and who was told', async () => {
+    const { el, service } = await checked(cpp.nhsNumber);
+    await until(() => el.state, 'record-found');
+    const text = shadowText(el);
+    expect($(el, '[part="heading"]')?.textContent).toMatch(/Important:\s*CP-IS record found/);
+    expect(text).toMatch(
+      new RegExp(`NHS No\\. ${spaced(cpp.nhsNumber)}, checked \\d{2}:\\d{2}\\.`),
+    );
+    const plans = $$(el, '[part="plan"]');
+    expect(plans).toHaveLength(1);
+    const plan = plans[0]!;
+    expect(plan.querySelector('h3')?.textContent).toBe('Child protection plan');
+    expect(plan.textContent).toMatch(/Active\s+since/);
+    expect(plan.textContent).toContain('Sheffield City Council');
+    const phones = [...plan.querySelectorAll<HTMLAnchorElement>('a[part="phone"]')];
+    expect(phones.map((a) => a.getAttribute('href'))).toEqual([
+      'tel:01144960373',
+      'tel:01144960999',
+    ]);
+    expect(phones.map((a) => a.textContent)).toEqual(['0114 496 0373', '0114 496 0999']);
+    expect(plan.textContent).toMatch(/Office hours:\s*0114 496 0373/);
+    expect(plan.textContent).toMatch(/Emergency duty \(out of hours\):\s*0114 496 0999/);
+    expect(text).toContain('Sheffield City Council has been told about this check.');
+    const details = $<HTMLDetailsElement>(el, 'details[part="history"]');
+    expect(details?.open).toBe(false);
+    const history = details?.querySelector('cpis-access-history');
+    expect(history?.result?.checkId).toBe([...service.state.checks.keys()][0]);
+  });
+
+  it('shows a looked-after child placed out of area, and that the responsible LA was told', async () => {
+    const { el } = await checked(personas.lookedAfterOutOfArea.nhsNumber);
+    await until(() => el.state, 'record-found');
+    expect($(el, '[part="plan"] h3')?.textContent).toBe('Looked after child');
+    expect(shadowText(el)).toContain(
+      'London Borough of Tower Hamlets has been told about this check.',
+    );
+  });
+
+  it('words a UCPP as the unborn child of this patient, with the expected delivery date', async () => {
+    const { el } = await checked(personas.pregnantWithUnbornPlan.nhsNumber);
+    await until(() => el.state, 'record-found');
+    const plan = $(el, '[part="plan"]')!;
+    expect(plan.querySelector('h3')?.textContent).toBe(
+      'Protection plan for the unborn child of this patient',
+    );
+    expect(plan.textContent).toMatch(/Expected delivery date: \d{1,2} \w+ \d{4}/);
+    expect(plan.textContent).not.toContain('Child protection plan');
+  });
+
+  it('shows an ended plan as ended, with its dates', async () => {
+    const { el } = await checked(personas.recentlyEndedPlan.nhsNumber);
+    await until(() => el.state, 'record-found');
+    const plan = $(el, '[part="plan"]')!;
+    expect(plan.textContent).toMatch(/Ended\s+\d{1,2} \w+ \d{4} \(started\s+\d{1,2} \w+ \d{4}\)/);
+    expect(plan.classList.contains('plan--ended')).toBe(true);
+  });
+
+  it('shows one entry per plan and names every authority told', async () => {
+    const { el } = await checked(personas.plansFromTwoAuthorities.nhsNumber);
+    await until(() => el.state, 'record-found');
+    expect($$(el, '[part="plan"]')).toHaveLength(2);
+    expect(shadowText(el)).toMatch(
+      /These local authorities have been told about this check: (Sheffield City Council; Westminster City Council|Westminster City Council; Sheffield City Council)\./,
+    );
+  });
+
+  it('says no LA was told when this repeats a check within 24 hours', async () => {
+    const first = await checked(cpp.nhsNumber);
+    await until(() => first.el.state, 'record-found');
+    const again = await mockClient({ reuse: first.service });
+    const el = await banner({ 'nhs-number': cpp.nhsNumber, ...AUTO }, again.client);
+    await until(() => el.state, 'record-found');
+    expect(shadowText(el)).toContain(
+      'No local authority was told about this check: it repeats one made by you from this setting in the last 24 hours',
+    );
+  });
+
+  it('says no LA was told for a scheduled check (a silent read)', async () => {
+    const { el } = await checked(
+      cpp.nhsNumber,
+      { principal: principals.gp },
+      { 'access-context': 'scheduled' },
+    );
+    await until(() => el.state, 'record-found');
+    expect(shadowText(el)).toContain(
+      'No local authority was told about this check: a scheduled check is a silent read.',
+    );
+  });
+
+  it('lists at most 25 earlier accesses in the disclosure', async () => {
+    const { el } = await checked(personas.manyEarlierAccesses.nhsNumber);
+    await until(() => el.state, 'record-found');
+    const details = $<HTMLDetailsElement>(el, 'details')!;
+    details.querySelector('summary')!.click();
+    expect(details.open).toBe(true);
+    const history = details.querySelector('cpis-access-history')!;
+    await settle(history);
+    expect(history.shadowRoot!.querySelectorAll('tbody tr')).toHaveLength(25);
+  });
+});
+
+describe('no-record', () => {
+  it('says there is no CP-IS record, for which number and when — and what that does not mean', async () => {
+    const { el } = await checked(none.nhsNumber);
+    await until(() => el.state, 'no-record');
+    const text = shadowText(el);
+    expect(text).toMatch(
+      new RegExp(
+        `No CP-IS record for NHS No\\. ${spaced(none.nhsNumber)}, checked \\d{2}:\\d{2}\\.`,
+      ),
+    );
+    expect(text).toContain('This does not mean there are no safeguarding concerns.');
+    expect(text).not.toMatch(NEVER_REASSURING);
+  });
+
+  it('adds the date when the check was not today', async () => {
+    const now = new Date('2025-11-25T14:02:00.000Z');
+    const { el } = await checked(none.nhsNumber, { service: { now: () => now } });
+    await until(() => el.state, 'no-record');
+    expect(shadowText(el)).toContain(
+      `No CP-IS record for NHS No. ${spaced(none.nhsNumber)}, checked 14:02 on 25 November 2025.`,
+    );
+  });
+
+  it('shows a plan that ended over a year ago as no record, without reassurance', async () => {
+    const { el } = await checked(personas.planEndedOverAYearAgo.nhsNumber);
+    await until(() => el.state, 'no-record');
+    expect(shadowText(el)).not.toMatch(NEVER_REASSURING);
+  });
+});
+
+describe('failed — every fault ends in failed, never no-record', () => {
+  const expectFailed = (el: CpisFlagBanner, nhsNumber: string): void => {
+    const text = shadowText(el);
+    expect(text).toContain(
+      'CP-IS check failed — status unknown. Follow your local safeguarding procedure.',
+    );
+    expect(text).toMatch(new RegExp(`NHS No\\. ${spaced(nhsNumber)}, tried \\d{2}:\\d{2}\\.`));
+    expect(button(el, 'Try again')).toBeDefined();
+    expect($(el, '[part="heading"]')?.textContent).toMatch(/Important:\s*CP-IS check failed/);
+  };
+
+  const cases: [string, MockClientOptions][] = [
+    ['unavailable (503)', { scenario: 'unavailable', client: { retries: 0 } }],
+    ['timeout', { scenario: 'timeout', client: { timeoutMs: 100, deadlineMs: 250 } }],
+    ['wrong-patient', { scenario: 'wrong-patient' }],
+    ...(
+      [
+        'unknown-outcome',
+        'plans-not-array',
+        'record-found-without-plans',
+        'no-record-with-plans',
+        'not-json',
+      ] as Malformation[]
+    ).map((m): [string, MockClientOptions] => [
+      `malformed: ${m}`,
+      { scenario: 'malformed', scenarioOptions: { malformation: m } },
+    ]),
+    ...[500, 502, 504].map((status): [string, MockClientOptions] => [
+      `HTTP ${status}`,
+      {
+        client: { retries: 0 },
+        before: [
+          http.post(`${BASE_URL}/v1/checks`, () =>
+            HttpResponse.json({ type: 'urn:cpis:problem:internal', status }, { status }),
+          ),
+        ],
+      },
+    ]),
+    [
+      'HTTP 429 with Retry-After beyond the deadline',
+      {
+        client: { deadlineMs: 300 },
+        before: [
+          http.post(`${BASE_URL}/v1/checks`, () =>
+            HttpResponse.json({}, { status: 429, headers: { 'Retry-After': '30' } }),
+          ),
+        ],
+      },
+    ],
+    [
+      'a network error',
+      {
+        client: { retries: 0 },
+        before: [http.post(`${BASE_URL}/v1/checks`, () => HttpResponse.error())],
+      },
+    ],
+    [
+      'a 201 that is not JSON',
+      {
+        before: [
+          http.post(
+            `${BASE_URL}/v1/checks`,
+            () =>
+              new HttpResponse('<html>proxy</html>', {
+                status: 201,
+                headers: { 'Content-Type': 'application/json' },
+              }),
+          ),
+        ],
+      },
+    ],
+  ];
+
+  it.each(cases)('%s', async (_name, options) => {
+    const mock = await mockClient(options);
+    const el = await banner({ 'nhs-number': none.nhsNumber, ...AUTO }, mock.client);
+    const states = recordStates(el);
+    await until(() => el.state, 'failed');
+    expectFailed(el, none.nhsNumber);
+    expect(states).not.toContain('no-record');
+    expect(shadowText(el)).not.toMatch(NEVER_REASSURING);
+  });
+
+  it('fails when the client itself answers for another NHS number', async () => {
+    const other: CheckResult = {
+      checkId: '6f1c2b8e-2f4a-4c1e-9a51-1b7d2c3e4f50',
+      nhsNumber: cpp.nhsNumber,
+      checkedAt: new Date().toISOString(),
+      accessContext: 'unscheduled',
+      outcome: 'no-record',
+      plans: [],
+      accessHistory: [],
+      notifiedAuthorities: [],
+    };
+    const client = { checks: { create: async () => other } } as unknown as CpisClient;
+    const el = await banner({ 'nhs-number': none.nhsNumber, ...AUTO }, client);
+    const errors: CpisCheckErrorEvent[] = [];
+    el.addEventListener('cpis-check-error', (e) => errors.push(e));
+    await until(() => el.state, 'failed');
+    expect(shadowText(el)).not.toContain(spaced(cpp.nhsNumber));
+  });
+
+  it('recovers with Try again (flaky), reusing the check’s Idempotency-Key', async () => {
+    const { el, requests } = await checked(none.nhsNumber, {
+      scenario: 'flaky',
+      scenarioOptions: { failures: 1 },
+      client: { retries: 0 },
+    });
+    await until(() => el.state, 'failed');
+    expect($(el, '[role="alert"]')).toBeNull();
+    button(el, 'Try again')!.click();
+    await until(() => el.state, 'no-record');
+    const keys = requests.map((r) => r.headers.get('Idempotency-Key'));
+    expect(keys).toHaveLength(2);
+    expect(keys[0]).toBeTruthy();
+    expect(keys[1]).toBe(keys[0]);
+    expect(deepActiveElement()?.id).toBe('heading');
+  });
+
+  it('uses role="alert" only for a failure the user just caused', async () => {
+    const { el } = await checked(none.nhsNumber, {
+      scenario: 'unavailable',
+      client: { retries: 0 },
+    });
+    await until(() => el.state, 'failed');
+    expect($(el, '[role="alert"]')).toBeNull();
+    expect($(el, '[aria-live="polite"]')?.textContent).toContain('CP-IS check failed');
+    button(el, 'Try again')!.click();
+    await until(() => $(el, '[role="alert"]') !== null, true);
+    expect($(el, '[role="alert"]')?.textContent).toContain('CP-IS check failed — status unknown.');
+  });
+});
+
+describe('signed-out and forbidden', () => {
+  it('says the session has ended (401)', async () => {
+    const { el } = await checked(cpp.nhsNumber, { scenario: 'signed-out' });
+    await until(() => el.state, 'signed-out');
+    expect(shadowText(el)).toContain('Your session has ended — sign in again. CP-IS not checked.');
+    expect(shadowText(el)).toMatch(
+      new RegExp(`NHS No\\. ${spaced(cpp.nhsNumber)}, tried \\d{2}:\\d{2}`),
+    );
+  });
+
+  it('says this role cannot make this kind of check (403)', async () => {
+    const { el } = await checked(cpp.nhsNumber, { scenario: 'forbidden' });
+    await until(() => el.state, 'forbidden');
+    expect(shadowText(el)).toContain(
+      'Your role cannot make an unscheduled CP-IS check. CP-IS not checked.',
+    );
+    expect(shadowText(el)).toMatch(
+      new RegExp(`NHS No\\. ${spaced(cpp.nhsNumber)}, tried \\d{2}:\\d{2}`),
+    );
+  });
+
+  it('is forbidden for a real receptionist with no CP-IS activity', async () => {
+    const { el } = await checked(cpp.nhsNumber, { principal: principals.receptionist });
+    await until(() => el.state, 'forbidden');
+  });
+});
+
+describe('a new patient while a check is in flight', () => {
+  it('aborts the request, clears at once, and never shows the old result', async () => {
+    const { el, requests } = await checked(cpp.nhsNumber, {
+      scenario: 'slow',
+      scenarioOptions: { delayMs: 300 },
+    });
+    expect(el.state).toBe('checking');
+    const texts = recordTexts(el);
+    el.setAttribute('nhs-number', none.nhsNumber);
+    texts.shift(); // the text before the change
+    await settle(el);
+    expect(el.state).toBe('checking');
+    expect(shadowText(el)).toContain(spaced(none.nhsNumber));
+    expect(shadowText(el)).not.toContain(spaced(cpp.nhsNumber));
+    expect(requests[0]!.signal.aborted).toBe(true);
+    await until(() => el.state, 'no-record');
+    await new Promise((r) => setTimeout(r, 400));
+    expect(el.state).toBe('no-record');
+    for (const text of texts) {
+      expect(text).not.toContain(spaced(cpp.nhsNumber));
+      expect(text).not.toContain('record found');
+    }
+  });
+
+  it('ignores a slow answer that arrives after the change', async () => {
+    const { el } = await checked(cpp.nhsNumber, {
+      scenario: 'slow',
+      scenarioOptions: { delayMs: 200 },
+    });
+    const completed: CpisCheckCompleteEvent[] = [];
+    el.addEventListener('cpis-check-complete', (e) => completed.push(e));
+    const states = recordStates(el);
+    el.removeAttribute('auto-check');
+    el.setAttribute('nhs-number', none.nhsNumber);
+    await settle(el);
+    expect(el.state).toBe('not-checked');
+    await new Promise((r) => setTimeout(r, 500));
+    expect(el.state).toBe('not-checked');
+    expect(states).not.toContain('record-found');
+    expect(completed).toHaveLength(0);
+    expect(shadowText(el)).not.toContain(spaced(cpp.nhsNumber));
+  });
+
+  it('drops the result when the number stops being verified', async () => {
+    const { el } = await checked(cpp.nhsNumber, {
+      scenario: 'slow',
+      scenarioOptions: { delayMs: 200 },
+    });
+    el.removeAttribute('nhs-number-verified');
+    await settle(el);
+    expect(el.state).toBe('not-checkable');
+    await new Promise((r) => setTimeout(r, 400));
+    expect(el.state).toBe('not-checkable');
+  });
+
+  it('clears a shown result at once when the number changes', async () => {
+    const { el } = await checked(cpp.nhsNumber);
+    await until(() => el.state, 'record-found');
+    el.removeAttribute('auto-check');
+    el.setAttribute('nhs-number', none.nhsNumber);
+    await settle(el);
+    expect(el.state).toBe('not-checked');
+    expect(shadowText(el)).not.toContain(spaced(cpp.nhsNumber));
+  });
+});
+
+describe('events', () => {
+  it('fires start and complete, bubbling and composed, with their details', async () => {
+    const starts: CpisCheckStartEvent[] = [];
+    const completes: CpisCheckCompleteEvent[] = [];
+    const onStart = (e: CpisCheckStartEvent): number => starts.push(e);
+    const onComplete = (e: CpisCheckCompleteEvent): number => completes.push(e);
+    document.addEventListener('cpis-check-start', onStart);
+    document.addEventListener('cpis-check-complete', onComplete);
+    try {
+      const { el, service } = await checked(cpp.nhsNumber);
+      await until(() => el.state, 'record-found');
+      expect(starts.map((e) => e.detail)).toEqual([
+        { nhsNumber: cpp.nhsNumber, accessContext: 'unscheduled' },
+      ]);
+      expect(completes.map((e) => e.detail)).toEqual([
+        { outcome: 'record-found', checkId: [...service.state.checks.keys()][0] },
+      ]);
+      expect(completes[0]!.bubbles && completes[0]!.composed).toBe(true);
+    } finally {
+      document.removeEventListener('cpis-check-start', onStart);
+      document.removeEventListener('cpis-check-complete', onComplete);
+    }
+  });
+
+  it('fires cpis-check-error with the SDK error and the state shown', async () => {
+    const errors: CpisCheckErrorEvent[] = [];
+    const onError = (e: CpisCheckErrorEvent): number => errors.push(e);
+    document.addEventListener('cpis-check-error', onError);
+    try {
+      const timedOut = await checked(cpp.nhsNumber, {
+        scenario: 'timeout',
+        client: { timeoutMs: 50, deadlineMs: 120 },
+      });
+      await until(() => timedOut.el.state, 'failed');
+      const wrong = await checked(cpp.nhsNumber, { scenario: 'wrong-patient' });
+      await until(() => wrong.el.state, 'failed');
+      const offline = await checked(cpp.nhsNumber, {
+        client: { retries: 0 },
+        before: [http.post(`${BASE_URL}/v1/checks`, () => HttpResponse.error())],
+      });
+      await until(() => offline.el.state, 'failed');
+      const out = await checked(cpp.nhsNumber, { scenario: 'signed-out' });
+      await until(() => out.el.state, 'signed-out');
+      expect(errors.map((e) => e.detail.state)).toEqual([
+        'failed',
+        'failed',
+        'failed',
+        'signed-out',
+      ]);
+      expect(errors[0]!.detail.error).toBeInstanceOf(CpisTimeoutError);
+      expect(errors[1]!.detail.error).toBeInstanceOf(CpisContractError);
+      expect(errors[2]!.detail.error).toBeInstanceOf(CpisNetworkError);
+    } finally {
+      document.removeEventListener('cpis-check-error', onError);
+    }
+  });
+});
+
+describe('the access-reason dialog, keyboard only', () => {
+  it('opens from Check CP-IS, refuses an empty submit, then checks with the reason given', async () => {
+    const { client, requests } = await mockClient();
+    const el = await banner({ 'nhs-number': cpp.nhsNumber }, client);
+    await userEvent.tab();
+    expect(deepActiveElement()?.textContent?.trim()).toBe('Check CP-IS');
+    await userEvent.keyboard('{Enter}');
+    const dialog = $(el, 'cpis-access-reason-dialog')!;
+    await until(() => dialog.shadowRoot?.querySelector('dialog')?.open, true);
+    expect(deepActiveElement()?.id).toBe('code-0');
+    // Tab to the submit button and press it with nothing chosen.
+    await userEvent.tab();
+    await userEvent.tab();
+    expect(deepActiveElement()?.textContent?.trim()).toBe('Check CP-IS');
+    await userEvent.keyboard('{Enter}');
+    await until(() => deepActiveElement()?.classList.contains('error-summary'), true);
+    expect(requests).toHaveLength(0);
+    // The summary's link leads to the radios; choose the first.
+    await userEvent.tab();
+    expect(deepActiveElement()?.textContent).toBe('Select why you are checking CP-IS');
+    await userEvent.keyboard('{Enter}');
+    expect(deepActiveElement()?.id).toBe('code-0');
+    await userEvent.keyboard(' ');
+    await userEvent.tab();
+    await userEvent.tab();
+    await userEvent.keyboard('{Enter}');
+    await until(() => el.state, 'record-found');
+    expect(await requests[0]!.clone().json()).toMatchObject({
+      nhsNumber: cpp.nhsNumber,
+      nhsNumberVerified: true,
+      accessContext: 'unscheduled',
+      reason: { code: 'unscheduled-attendance' },
+    });
+    expect(deepActiveElement()?.id).toBe('heading');
+  });
+
+  it('closes on Escape with no request, and gives focus back to Check CP-IS', async () => {
+    const { client, requests } = await mockClient();
+    const el = await banner({ 'nhs-number': cpp.nhsNumber }, client);
+    await userEvent.tab();
+    await userEvent.keyboard('{Enter}');
+    const dialog = $(el, 'cpis-access-reason-dialog')!;
+    await until(() => dialog.shadowRoot?.querySelector('dialog')?.open, true);
+    await userEvent.keyboard('{Escape}');
+    await until(() => dialog.shadowRoot?.querySelector('dialog')?.open, false);
+    expect(deepActiveElement()?.textContent?.trim()).toBe('Check CP-IS');
+    expect(el.state).toBe('not-checked');
+    expect(requests).toHaveLength(0);
+  });
+
+  it('closes the dialog, unanswered, when the patient changes while it is open', async () => {
+    const { client, requests } = await mockClient();
+    const el = await banner({ 'nhs-number': cpp.nhsNumber }, client);
+    button(el, 'Check CP-IS')!.click();
+    const dialog = $(el, 'cpis-access-reason-dialog')!;
+    await until(() => dialog.shadowRoot?.querySelector('dialog')?.open, true);
+    el.setAttribute('nhs-number', none.nhsNumber);
+    await settle(el);
+    expect(dialog.shadowRoot?.querySelector('dialog')?.open).toBe(false);
+    expect(requests).toHaveLength(0);
+  });
+});
+
+describe('LA-supplied text is text', () => {
+  it('shows an authority name holding HTML and script as text, and runs nothing', async () => {
+    const w = window as { __cpisXss?: unknown };
+    delete w.__cpisXss;
+    const { el } = await checked(personas.hostileAuthorityName.nhsNumber);
+    await until(() => el.state, 'record-found');
+    expect(shadowText(el)).toContain(
+      'Testshire <img src=x onerror="window.__cpisXss=1"> <script>window.__cpisXss=1</script> Council',
+    );
+    expect($(el, 'img')).toBeNull();
+    expect($(el, 'script')).toBeNull();
+    await new Promise((r) => setTimeout(r, 50));
+    expect(w.__cpisXss).toBeUndefined();
+  });
+});
+
+describe('a hostile host stylesheet', () => {
+  it('cannot hide, shrink or recolour the banner', async () => {
+    const style = document.createElement('style');
+    style.dataset.test = '';
+    style.textContent = `.page * { color: white !important; font-size: 2px !important; display: none;
+      visibility: hidden; opacity: 0; line-height: 0 !important; }
+      html { font-size: 2px !important; }`;
+    document.head.append(style);
+    const page = document.createElement('div');
+    page.className = 'page';
+    document.body.append(page);
+    const { client } = await mockClient();
+    const el = await mount(
+      'cpis-flag-banner',
+      {
+        'nhs-number': cpp.nhsNumber,
+        'nhs-number-verified': true,
+        'access-context': 'unscheduled',
+        ...AUTO,
+      },
+      { client },
+      page,
+    );
+    await until(() => el.state, 'record-found');
+    expect(getComputedStyle(el).display).toBe('block');
+    const heading = $(el, '[part="heading"]')!;
+    const style2 = getComputedStyle(heading);
+    expect(style2.visibility).toBe('visible');
+    expect(Number.parseFloat(style2.fontSize)).toBeGreaterThanOrEqual(14);
+    expect(heading.getBoundingClientRect().height).toBeGreaterThan(14);
+    expect(contrastRatio(style2.color, backgroundOf(heading))).toBeGreaterThanOrEqual(4.5);
+    const body = $(el, '.body p')!;
+    expect(Number.parseFloat(getComputedStyle(body).fontSize)).toBeGreaterThanOrEqual(14);
+    expect(contrastRatio(getComputedStyle(body).color, backgroundOf(body))).toBeGreaterThanOrEqual(
+      4.5,
+    );
+  });
+
+  it('still hides when the host sets the hidden attribute', async () => {
+    const el = await banner({ hidden: true });
+    expect(getComputedStyle(el).display).toBe('none');
+  });
+});
+
+describe('accessibility (axe) in every state', () => {
+  const states: [string, () => Promise<CpisFlagBanner>][] = [
+    ['unconfigured', () => banner({ 'nhs-number': cpp.nhsNumber })],
+    ['not-checkable', async () => banner({ 'nhs-number': '123' }, (await mockClient()).client)],
+    [
+      'not-checked',
+      async () => banner({ 'nhs-number': cpp.nhsNumber }, (await mockClient()).client),
+    ],
+    [
+      'checking',
+      async () =>
+        (await checked(cpp.nhsNumber, { scenario: 'slow', scenarioOptions: { delayMs: 2000 } })).el,
+    ],
+    ['record-found', async () => (await checked(cpp.nhsNumber)).el],
+    ['no-record', async () => (await checked(none.nhsNumber)).el],
+    [
+      'failed',
+      async () =>
+        (await checked(cpp.nhsNumber, { scenario: 'unavailable', client: { retries: 0 } })).el,
+    ],
+    ['signed-out', async () => (await checked(cpp.nhsNumber, { scenario: 'signed-out' })).el],
+    ['forbidden', async () => (await checked(cpp.nhsNumber, { scenario: 'forbidden' })).el],
+  ];
+
+  it.each(states)('%s', async (state, make) => {
+    const el = await make();
+    await until(() => el.state, state);
+    await expectAxeClean(el);
+  });
+
+  it('record-found with the history open', async () => {
+    const { el } = await checked(personas.manyEarlierAccesses.nhsNumber);
+    await until(() => el.state, 'record-found');
+    $(el, 'summary')!.click();
+    await settle($(el, 'cpis-access-history')!);
+    await expectAxeClean(el);
+  });
+
+  it('announces through a polite live region that exists from the first render', async () => {
+    const { client } = await mockClient({ scenario: 'slow', scenarioOptions: { delayMs: 100 } });
+    const el = await banner({ 'nhs-number': cpp.nhsNumber }, client);
+    const live = $(el, '[aria-live="polite"]');
+    expect(live).not.toBeNull();
+    el.setAttribute('auto-check', '');
+    el.setAttribute('reason', 'clinical-review');
+    await until(() => el.state, 'record-found');
+    expect($(el, '[aria-live="polite"]')).toBe(live);
+    expect(live?.textContent?.trim()).toBe(
+      `Important: CP-IS record found for NHS No. ${spaced(cpp.nhsNumber)}.`,
+    );
+  });
+
+  it('is a labelled region with a visible heading in every state', async () => {
+    const el = await banner({ 'nhs-number': cpp.nhsNumber });
+    const region = $(el, '[role="region"]')!;
+    const heading = $(el, '#' + region.getAttribute('aria-labelledby'))!;
+    expect(heading.tagName).toBe('H2');
+    expect(heading.textContent).toContain('CP-IS banner not configured');
+  });
+});
