@@ -1,0 +1,569 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { personas } from '@cpis/mock/fixtures';
+import { exportSPKI, generateKeyPair, SignJWT } from 'jose';
+import { parse } from 'yaml';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadContract } from './contract.js';
+import {
+  bearer,
+  capturedLogLines,
+  createTestServer,
+  issuedTokens,
+  itLogsNoPersonalData,
+  principalClaims,
+  type TestServer,
+} from './testing/harness.js';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+const checkBody = {
+  nhsNumber: personas.noRecord.nhsNumber,
+  nhsNumberVerified: true,
+  accessContext: 'unscheduled',
+  reason: { code: 'unscheduled-attendance' },
+};
+
+describe('the reference server (development mode)', () => {
+  let s: TestServer;
+  let nurse: Record<string, string>;
+  beforeAll(async () => {
+    s = await createTestServer();
+    nurse = bearer(await s.token(principalClaims('edNurse')));
+  });
+  afterAll(async () => {
+    await s.close();
+  });
+
+  describe('X-Request-ID', () => {
+    it('echoes a UUID the client sent, on success and on a problem', async () => {
+      const id = randomUUID();
+      const ok = await s.inject({
+        method: 'GET',
+        url: '/v1/health',
+        headers: { 'x-request-id': id },
+      });
+      expect(ok.headers['x-request-id']).toBe(id);
+      const problem = await s.inject({
+        method: 'GET',
+        url: '/v1/nowhere',
+        headers: { 'x-request-id': id },
+      });
+      expect(problem.headers['x-request-id']).toBe(id);
+      expect(problem.json()).toMatchObject({ requestId: id });
+    });
+
+    it('ignores anything else and issues a new UUID', async () => {
+      const response = await s.inject({
+        method: 'GET',
+        url: '/v1/health',
+        headers: { 'x-request-id': 'abc; drop table' },
+      });
+      expect(response.headers['x-request-id']).toMatch(UUID);
+    });
+  });
+
+  describe('problem+json for every error', () => {
+    it('404 for an unknown route', async () => {
+      const response = await s.inject({
+        method: 'GET',
+        url: `/v1/children/${personas.activeChildProtectionPlan.nhsNumber}?nhs=${personas.noRecord.nhsNumber}`,
+      });
+      expect(response.statusCode).toBe(404);
+      expect(response.headers['content-type']).toBe('application/problem+json; charset=utf-8');
+      expect(response.json()).toMatchObject({ type: 'urn:cpis:problem:not-found', status: 404 });
+    });
+
+    it('400 for a URL that cannot be decoded', async () => {
+      const response = await s.inject({
+        method: 'GET',
+        url: `/v1/authorities/%ZZ${personas.noRecord.nhsNumber}`,
+      });
+      expect(response.statusCode).toBe(400);
+      expect(response.json()).toMatchObject({ type: 'urn:cpis:problem:invalid-request' });
+      expect(response.body).not.toContain(personas.noRecord.nhsNumber);
+    });
+
+    it('405 with Allow where the path exists', async () => {
+      const response = await s.inject({ method: 'DELETE', url: '/v1/checks', headers: nurse });
+      expect(response.statusCode).toBe(405);
+      expect(response.headers.allow).toBe('POST');
+      expect(response.json()).toMatchObject({ type: 'urn:cpis:problem:method-not-allowed' });
+      const get = await s.inject({ method: 'PATCH', url: '/v1/authorities/211' });
+      expect(get.headers.allow).toBe('GET, PUT, HEAD');
+    });
+
+    it('413 for a body over the limit', async () => {
+      const response = await s.inject({
+        method: 'POST',
+        url: '/v1/checks',
+        headers: { ...nurse, 'content-type': 'application/json' },
+        payload: JSON.stringify({
+          ...checkBody,
+          reason: { code: 'other', comment: 'x'.repeat(200_000) },
+        }),
+      });
+      expect(response.statusCode).toBe(413);
+      expect(response.json()).toMatchObject({ type: 'urn:cpis:problem:payload-too-large' });
+    });
+
+    it.each([
+      ['text/plain'],
+      ['application/xml'],
+      ['application/problem+json'],
+      ['text/csv'],
+      ['application/x-www-form-urlencoded'],
+    ])('415 for a %s body where JSON is expected', async (contentType) => {
+      const response = await s.inject({
+        method: 'POST',
+        url: '/v1/checks',
+        headers: { ...nurse, 'content-type': contentType },
+        payload: 'nhsNumber=9990009597',
+      });
+      expect(response.statusCode).toBe(415);
+      expect(response.json()).toMatchObject({ type: 'urn:cpis:problem:unsupported-media-type' });
+    });
+
+    it('401 comes before 415 and 413', async () => {
+      const response = await s.inject({
+        method: 'POST',
+        url: '/v1/checks',
+        headers: { 'content-type': 'text/plain' },
+        payload: 'x',
+      });
+      expect(response.statusCode).toBe(401);
+    });
+
+    it('500 internal, with no detail that leaks internals', async () => {
+      const store = s.app.cpis.store;
+      const original = store.getAuthority.bind(store);
+      store.getAuthority = () =>
+        Promise.reject(
+          new TypeError(`cannot read plan of ${personas.noRecord.nhsNumber} at /srv/db.ts:12`),
+        );
+      const response = await s.inject({
+        method: 'GET',
+        url: '/v1/authorities/211',
+        headers: nurse,
+      });
+      store.getAuthority = original;
+      expect(response.statusCode).toBe(500);
+      const problem = response.json<{ type: string; detail: string }>();
+      expect(problem.type).toBe('urn:cpis:problem:internal');
+      expect(problem.detail).not.toMatch(/plan|srv|TypeError|999/);
+      const logged = capturedLogLines.find((l) => l.includes('cannot read plan of'));
+      expect(logged).toContain('[nhs-number?]');
+    });
+
+    it('503 unavailable with Retry-After when the database is busy', async () => {
+      const store = s.app.cpis.store;
+      const original = store.getAuthority.bind(store);
+      store.getAuthority = () =>
+        Promise.reject(Object.assign(new Error('database is locked'), { code: 'SQLITE_BUSY' }));
+      const response = await s.inject({
+        method: 'GET',
+        url: '/v1/authorities/211',
+        headers: nurse,
+      });
+      store.getAuthority = original;
+      expect(response.statusCode).toBe(503);
+      expect(response.headers['retry-after']).toBe('5');
+      expect(response.json()).toMatchObject({ type: 'urn:cpis:problem:unavailable' });
+    });
+
+    it('400 invalid-request names query parameters by name, and coerces them', async () => {
+      const la = bearer(await s.token(principalClaims('towerHamletsSocialWorker')));
+      const bad = await s.inject({
+        method: 'GET',
+        url: '/v1/authorities/211/notifications?limit=0',
+        headers: la,
+      });
+      expect(bad.json()).toMatchObject({
+        type: 'urn:cpis:problem:invalid-request',
+        errors: [{ field: 'limit' }],
+      });
+      const ok = await s.inject({
+        method: 'GET',
+        url: '/v1/authorities/211/plans?limit=1',
+        headers: la,
+      });
+      expect(ok.json<{ items: unknown[] }>().items).toHaveLength(1);
+    });
+
+    it('401 for a malformed Authorization header', async () => {
+      for (const authorization of ['Basic dXNlcjpwYXNz', 'Bearer', 'Bearer a.b', 'token']) {
+        const response = await s.inject({
+          method: 'GET',
+          url: '/v1/authorities/211',
+          headers: { authorization },
+        });
+        expect(response.statusCode).toBe(401);
+        expect(response.json()).toMatchObject({ type: 'urn:cpis:problem:unauthenticated' });
+      }
+    });
+  });
+
+  describe('security headers', () => {
+    it('sends a content security policy and the usual protections, and no X-Powered-By', async () => {
+      const response = await s.inject({ method: 'GET', url: '/v1/health' });
+      const csp = String(response.headers['content-security-policy']);
+      expect(csp).toContain("default-src 'self'");
+      expect(csp).toContain("script-src 'self'");
+      expect(csp).toContain("frame-ancestors 'none'");
+      expect(csp).not.toContain('unsafe-eval');
+      expect(response.headers['x-content-type-options']).toBe('nosniff');
+      expect(response.headers['referrer-policy']).toBe('no-referrer');
+      expect(response.headers['x-powered-by']).toBeUndefined();
+    });
+
+    it('sends no CORS headers when CORS is off (the default)', async () => {
+      const response = await s.inject({
+        method: 'GET',
+        url: '/v1/health',
+        headers: { origin: 'https://evil.example' },
+      });
+      expect(response.headers['access-control-allow-origin']).toBeUndefined();
+    });
+  });
+
+  describe('meta', () => {
+    it('GET /v1/health answers ok, ignoring any token', async () => {
+      const response = await s.inject({
+        method: 'GET',
+        url: '/v1/health',
+        headers: { authorization: 'Bearer nonsense' },
+      });
+      expect(response.statusCode).toBe(200);
+      expect(response.json()).toEqual({ status: 'ok' });
+    });
+
+    it('serves the contract as YAML and JSON, and the API reference at /docs', async () => {
+      const contract = loadContract();
+      const yaml = await s.inject({ method: 'GET', url: '/openapi.yaml' });
+      expect(yaml.headers['content-type']).toMatch(/^application\/yaml/);
+      expect(yaml.body).toBe(contract.text);
+      const json = await s.inject({ method: 'GET', url: '/openapi.json' });
+      expect(json.json()).toEqual(parse(contract.text));
+      const docs = await s.inject({ method: 'GET', url: '/docs' });
+      expect(docs.statusCode).toBe(200);
+      expect(docs.body).toContain('swagger-ui-bundle.js');
+      const asset = await s.inject({ method: 'GET', url: '/docs/static/swagger-ui-bundle.js' });
+      expect(asset.statusCode).toBe(200);
+      expect((await s.inject({ method: 'GET', url: '/docs/json' })).json()).toMatchObject({
+        openapi: '3.1.0',
+      });
+    });
+
+    it('POST /v1/dev/tokens issues a working token, sub derived from name and organisation', async () => {
+      const response = await s.inject({
+        method: 'POST',
+        url: '/v1/dev/tokens',
+        payload: {
+          name: 'Zoë O’Neil',
+          orgType: 'health',
+          odsCode: 'RQXM1',
+          orgName: 'Homerton Emergency Department',
+          role: 'Nurse',
+          activities: ['B0107'],
+        },
+      });
+      expect(response.statusCode).toBe(200);
+      const { token, claims } = response.json<{ token: string; claims: Record<string, unknown> }>();
+      issuedTokens.add(token);
+      expect(claims).toMatchObject({
+        sub: 'zoe-o-neil@rqxm1',
+        iss: 'urn:cpis:dev',
+        aud: 'urn:cpis:api',
+      });
+      expect(Number(claims['exp']) - Math.floor(s.clock.now().getTime() / 1000)).toBe(12 * 3600);
+      const check = await s.inject({
+        method: 'POST',
+        url: '/v1/checks',
+        headers: bearer(token),
+        payload: checkBody,
+      });
+      expect(check.statusCode).toBe(201);
+    });
+
+    it('POST /v1/dev/tokens keeps a given sub and refuses a bad request', async () => {
+      const ok = await s.inject({
+        method: 'POST',
+        url: '/v1/dev/tokens',
+        payload: {
+          name: 'A',
+          orgType: 'local-authority',
+          odsCode: '211',
+          orgName: 'TH',
+          role: 'SW',
+          activities: [],
+          sub: 'fixed-sub',
+        },
+      });
+      issuedTokens.add(ok.json<{ token: string }>().token);
+      expect(ok.json()).toMatchObject({ claims: { sub: 'fixed-sub' } });
+      const bad = await s.inject({
+        method: 'POST',
+        url: '/v1/dev/tokens',
+        payload: { name: 'A', orgType: 'nhs' },
+      });
+      expect(bad.statusCode).toBe(400);
+    });
+
+    it('answers HEAD for GET routes', async () => {
+      const response = await s.inject({ method: 'HEAD', url: '/v1/health' });
+      expect(response.statusCode).toBe(200);
+      expect(response.body).toBe('');
+    });
+  });
+});
+
+describe('rate limiting', () => {
+  let s: TestServer;
+  beforeAll(async () => {
+    s = await createTestServer({ rateLimitPerMinute: 3 });
+  });
+  afterAll(async () => {
+    await s.close();
+  });
+
+  it('answers 429 with Retry-After to one user flooding, leaving other users and health alone', async () => {
+    const flooder = bearer(await s.token({ ...principalClaims('edNurse'), sub: 'flooder' }));
+    const other = bearer(await s.token({ ...principalClaims('edNurse'), sub: 'other' }));
+    const statuses: number[] = [];
+    for (let i = 0; i < 4; i++) {
+      statuses.push(
+        (await s.inject({ method: 'GET', url: '/v1/authorities/211', headers: flooder }))
+          .statusCode,
+      );
+    }
+    expect(statuses).toEqual([200, 200, 200, 429]);
+    const limited = await s.inject({
+      method: 'POST',
+      url: '/v1/checks',
+      headers: flooder,
+      payload: checkBody,
+    });
+    expect(limited.statusCode).toBe(429);
+    expect(limited.json()).toMatchObject({ type: 'urn:cpis:problem:rate-limited' });
+    expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
+    expect(
+      (await s.inject({ method: 'GET', url: '/v1/authorities/211', headers: other })).statusCode,
+    ).toBe(200);
+    for (let i = 0; i < 5; i++)
+      expect((await s.inject({ method: 'GET', url: '/v1/health' })).statusCode).toBe(200);
+  });
+
+  it('limits requests without a valid token by address', async () => {
+    const statuses: number[] = [];
+    for (let i = 0; i < 4; i++) {
+      statuses.push(
+        (await s.inject({ method: 'GET', url: '/v1/authorities/211', remoteAddress: '10.0.0.9' }))
+          .statusCode,
+      );
+    }
+    expect(statuses).toEqual([401, 401, 401, 429]);
+  });
+});
+
+describe('CORS, when configured', () => {
+  let s: TestServer;
+  beforeAll(async () => {
+    s = await createTestServer({ corsOrigins: ['https://ehr.example'] });
+  });
+  afterAll(async () => {
+    await s.close();
+  });
+
+  it('answers a preflight from an allowed origin and exposes X-Request-ID', async () => {
+    const preflight = await s.inject({
+      method: 'OPTIONS',
+      url: '/v1/checks',
+      headers: {
+        origin: 'https://ehr.example',
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'authorization,content-type,idempotency-key',
+      },
+    });
+    expect(preflight.statusCode).toBe(204);
+    expect(preflight.headers['access-control-allow-origin']).toBe('https://ehr.example');
+    expect(String(preflight.headers['access-control-allow-headers'])).toContain('Idempotency-Key');
+    const get = await s.inject({
+      method: 'GET',
+      url: '/v1/health',
+      headers: { origin: 'https://ehr.example' },
+    });
+    expect(String(get.headers['access-control-expose-headers'])).toContain('X-Request-ID');
+  });
+
+  it('gives another origin no CORS headers', async () => {
+    const get = await s.inject({
+      method: 'GET',
+      url: '/v1/health',
+      headers: { origin: 'https://evil.example' },
+    });
+    expect(get.headers['access-control-allow-origin']).toBeUndefined();
+  });
+});
+
+describe('health when the database is gone', () => {
+  it('answers 503 unavailable', async () => {
+    const s = await createTestServer();
+    await s.app.cpis.store.engine.destroy();
+    const response = await s.inject({ method: 'GET', url: '/v1/health' });
+    expect(response.statusCode).toBe(503);
+    expect(response.json()).toEqual({ status: 'unavailable' });
+    await s.close();
+  });
+});
+
+describe('examples', () => {
+  it('serves the examples folder at / in development mode', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cpis-examples-'));
+    writeFileSync(join(dir, 'index.html'), '<!doctype html><title>examples</title>');
+    const s = await createTestServer({ examplesDir: dir });
+    const response = await s.inject({ method: 'GET', url: '/' });
+    expect(response.statusCode).toBe(200);
+    expect(response.body).toContain('<title>examples</title>');
+    expect((await s.inject({ method: 'GET', url: '/missing.js' })).statusCode).toBe(404);
+    await s.close();
+  });
+});
+
+describe('production mode', () => {
+  let s: TestServer;
+  let privateKey: CryptoKey;
+  beforeAll(async () => {
+    const pair = await generateKeyPair('ES256', { extractable: true });
+    privateKey = pair.privateKey;
+    s = await createTestServer({
+      mode: 'production',
+      seed: false,
+      jwt: {
+        verification: { kind: 'public-key', key: await exportSPKI(pair.publicKey) },
+        issuer: 'https://idp.example',
+        audience: 'cpis-prod',
+      },
+    });
+  });
+  afterAll(async () => {
+    await s.close();
+  });
+
+  const sign = async (alg: 'ES256' | 'HS256', audience = 'cpis-prod') => {
+    const jwt = new SignJWT({ ...principalClaims('edNurse') })
+      .setProtectedHeader({ alg })
+      .setIssuer('https://idp.example')
+      .setAudience(audience)
+      .setExpirationTime('1h');
+    const token =
+      alg === 'ES256'
+        ? await jwt.sign(privateKey)
+        : await jwt.sign(new TextEncoder().encode('x'.repeat(40)));
+    issuedTokens.add(token);
+    return token;
+  };
+
+  it('has no development token route (404)', async () => {
+    const response = await s.inject({
+      method: 'POST',
+      url: '/v1/dev/tokens',
+      payload: {
+        name: 'A',
+        orgType: 'health',
+        odsCode: 'RQXM1',
+        orgName: 'X',
+        role: 'Y',
+        activities: ['B0107'],
+      },
+    });
+    expect(response.statusCode).toBe(404);
+  });
+
+  it('does not seed', async () => {
+    const rows = await s.app.cpis.store.db.selectFrom('authorities').selectAll().execute();
+    expect(rows).toEqual([]);
+  });
+
+  it('verifies tokens against the configured public key, issuer and audience only', async () => {
+    expect(
+      (
+        await s.inject({
+          method: 'POST',
+          url: '/v1/checks',
+          headers: bearer(await sign('ES256')),
+          payload: checkBody,
+        })
+      ).statusCode,
+    ).toBe(201);
+    expect(
+      (
+        await s.inject({
+          method: 'POST',
+          url: '/v1/checks',
+          headers: bearer(await sign('HS256')),
+          payload: checkBody,
+        })
+      ).statusCode,
+    ).toBe(401);
+    expect(
+      (
+        await s.inject({
+          method: 'POST',
+          url: '/v1/checks',
+          headers: bearer(await sign('ES256', 'other')),
+          payload: checkBody,
+        })
+      ).statusCode,
+    ).toBe(401);
+    const devToken = await s.token(principalClaims('edNurse'));
+    expect(
+      (
+        await s.inject({
+          method: 'POST',
+          url: '/v1/checks',
+          headers: bearer(devToken),
+          payload: checkBody,
+        })
+      ).statusCode,
+    ).toBe(401);
+  });
+
+  it('still serves the API reference and health', async () => {
+    expect((await s.inject({ method: 'GET', url: '/docs' })).statusCode).toBe(200);
+    expect((await s.inject({ method: 'GET', url: '/v1/health' })).statusCode).toBe(200);
+    expect((await s.inject({ method: 'GET', url: '/' })).statusCode).toBe(404);
+  });
+});
+
+describe('production mode with an unreachable JWKS URL', () => {
+  it('answers 503 unavailable, not 401, while the keys cannot be fetched', async () => {
+    const s = await createTestServer({
+      mode: 'production',
+      seed: false,
+      jwt: {
+        verification: { kind: 'jwks', url: 'http://127.0.0.1:9/jwks.json' },
+        issuer: 'https://idp.example',
+        audience: 'cpis',
+      },
+    });
+    const { privateKey } = await generateKeyPair('ES256');
+    const token = await new SignJWT({ ...principalClaims('edNurse') })
+      .setProtectedHeader({ alg: 'ES256', kid: 'k1' })
+      .setIssuer('https://idp.example')
+      .setAudience('cpis')
+      .setExpirationTime('1h')
+      .sign(privateKey);
+    issuedTokens.add(token);
+    const response = await s.inject({
+      method: 'GET',
+      url: '/v1/authorities/211',
+      headers: bearer(token),
+    });
+    expect(response.statusCode).toBe(503);
+    expect(response.json()).toMatchObject({ type: 'urn:cpis:problem:unavailable' });
+    await s.close();
+  });
+});
+
+itLogsNoPersonalData();

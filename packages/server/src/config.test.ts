@@ -1,0 +1,101 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, DEVELOPMENT_JWT_SECRET, loadConfig } from './config.js';
+
+const PEM = '-----BEGIN PUBLIC KEY-----\\nMFkw\\n-----END PUBLIC KEY-----';
+const production = {
+  CPIS_MODE: 'production',
+  CPIS_JWKS_URL: 'https://idp.example/.well-known/jwks.json',
+  CPIS_JWT_ISSUER: 'https://idp.example',
+  CPIS_JWT_AUDIENCE: 'cpis',
+};
+
+function refusal(env: Record<string, string>): ConfigError {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) return error;
+    throw error;
+  }
+  throw new Error('loadConfig accepted the configuration');
+}
+
+describe('loadConfig', () => {
+  it('defaults to development on 127.0.0.1:8080 with SQLite in <repo>/data', () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({
+      mode: 'development',
+      port: 8080,
+      host: '127.0.0.1',
+      rateLimitPerMinute: 300,
+      corsOrigins: [],
+      logLevel: 'info',
+      seed: true,
+      streamHeartbeatMs: 15_000,
+      jwt: { verification: { kind: 'secret', secret: DEVELOPMENT_JWT_SECRET } },
+    });
+    expect(config.database.sqlitePath).toMatch(/[/\\]data[/\\]cpis\.sqlite$/);
+  });
+
+  it('reads every variable', () => {
+    const config = loadConfig({
+      PORT: '0',
+      HOST: '0.0.0.0',
+      CPIS_SQLITE_PATH: ':memory:',
+      CPIS_JWT_SECRET: 's'.repeat(32),
+      CPIS_JWT_ISSUER: 'iss',
+      CPIS_JWT_AUDIENCE: 'aud',
+      CPIS_RATE_LIMIT_PER_MINUTE: '60',
+      CORS_ORIGINS: 'https://a.example, http://localhost:3000',
+      LOG_LEVEL: 'warn',
+    });
+    expect(config).toMatchObject({
+      port: 0,
+      host: '0.0.0.0',
+      database: { sqlitePath: ':memory:' },
+      jwt: {
+        verification: { kind: 'secret', secret: 's'.repeat(32) },
+        issuer: 'iss',
+        audience: 'aud',
+      },
+      rateLimitPerMinute: 60,
+      corsOrigins: ['https://a.example', 'http://localhost:3000'],
+      logLevel: 'warn',
+    });
+  });
+
+  it('runs production with a JWKS URL or a public key, never seeding or serving examples', () => {
+    expect(loadConfig(production)).toMatchObject({
+      mode: 'production',
+      seed: false,
+      examplesDir: null,
+    });
+    const withKey = loadConfig({ ...production, CPIS_JWKS_URL: '', CPIS_JWT_PUBLIC_KEY: PEM });
+    expect(withKey.jwt.verification).toEqual({
+      kind: 'public-key',
+      key: PEM.replace(/\\n/g, '\n'),
+    });
+  });
+
+  it.each([
+    [{ CPIS_MODE: 'prod' }, 'CPIS_MODE'],
+    [{ PORT: '80a' }, 'PORT'],
+    [{ PORT: '70000' }, 'PORT'],
+    [{ DATABASE_URL: 'postgres://x' }, 'DATABASE_URL'],
+    [{ CPIS_JWT_SECRET: 'short' }, 'CPIS_JWT_SECRET'],
+    [{ CPIS_RATE_LIMIT_PER_MINUTE: '0' }, 'CPIS_RATE_LIMIT_PER_MINUTE'],
+    [{ CORS_ORIGINS: 'ehr.example' }, 'CORS_ORIGINS'],
+    [{ CORS_ORIGINS: 'https://ehr.example/path' }, 'CORS_ORIGINS'],
+    [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
+    [{ CPIS_MODE: 'production' }, 'CPIS_JWKS_URL'],
+    [{ ...production, CPIS_JWT_ISSUER: '' }, 'CPIS_JWT_ISSUER'],
+    [{ ...production, CPIS_JWT_AUDIENCE: '' }, 'CPIS_JWT_AUDIENCE'],
+    [{ ...production, CPIS_JWKS_URL: 'http://idp.example/jwks' }, 'CPIS_JWKS_URL'],
+    [{ ...production, CPIS_JWKS_URL: 'not a url' }, 'CPIS_JWKS_URL'],
+    [{ ...production, CPIS_JWKS_URL: '', CPIS_JWT_SECRET: 's'.repeat(40) }, 'CPIS_JWT_SECRET'],
+    [{ ...production, CPIS_JWT_PUBLIC_KEY: PEM }, 'CPIS_JWKS_URL'],
+  ])('refuses %j naming %s', (env, variable) => {
+    const error = refusal(env as Record<string, string>);
+    expect(error.variable).toBe(variable);
+    expect(error.message.startsWith(`${variable}: `)).toBe(true);
+  });
+});

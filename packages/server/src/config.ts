@@ -1,0 +1,238 @@
+/**
+ * Configuration from the environment (twelve-factor). Every problem names the variable
+ * that caused it, so a refused start says exactly what to fix.
+ */
+import { existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export type ServerMode = 'development' | 'production';
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+
+export type JwtVerification =
+  /** Development: HS256 with a shared secret; the server also signs `/v1/dev/tokens`. */
+  | { kind: 'secret'; secret: string }
+  /** A PEM (SPKI) or JWK public key. */
+  | { kind: 'public-key'; key: string }
+  /** A JWKS URL, fetched and cached by jose. */
+  | { kind: 'jwks'; url: string };
+
+export interface DatabaseConfig {
+  /** `sqlite` now; `postgres` is the planned engine behind the same store. */
+  engine: 'sqlite';
+  /** A file path, or `:memory:`. */
+  sqlitePath: string;
+}
+
+export interface ServerConfig {
+  mode: ServerMode;
+  port: number;
+  host: string;
+  database: DatabaseConfig;
+  jwt: {
+    verification: JwtVerification;
+    issuer: string;
+    audience: string;
+  };
+  /** Requests a minute per user (token `sub`; the client IP without one). */
+  rateLimitPerMinute: number;
+  /** Allowed browser origins; empty turns CORS off. `*` allows any. */
+  corsOrigins: string[];
+  logLevel: LogLevel;
+  /** Seed the synthetic population when the database is empty (development only). */
+  seed: boolean;
+  /** Served at `/` in development mode; `null` serves nothing. */
+  examplesDir: string | null;
+  /** Milliseconds between keep-alive comments on a notification stream. */
+  streamHeartbeatMs: number;
+}
+
+export class ConfigError extends Error {
+  constructor(
+    readonly variable: string,
+    message: string,
+  ) {
+    super(`${variable}: ${message}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** The development secret: it signs tokens anyone can mint, so it is never used in production. */
+export const DEVELOPMENT_JWT_SECRET = 'cpis-development-only-secret-do-not-use-in-production';
+export const DEVELOPMENT_ISSUER = 'urn:cpis:dev';
+export const DEVELOPMENT_AUDIENCE = 'urn:cpis:api';
+
+const LOG_LEVELS: readonly LogLevel[] = [
+  'fatal',
+  'error',
+  'warn',
+  'info',
+  'debug',
+  'trace',
+  'silent',
+];
+
+/** The repository (or installed package) root: the nearest folder holding `openapi/cpis.yaml`. */
+export function repoRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 6; i++) {
+    if (existsSync(join(dir, 'openapi', 'cpis.yaml'))) return dir;
+    const parent = dirname(dir);
+    if (parent === dir) break;
+    dir = parent;
+  }
+  return process.cwd();
+}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+/** Reads the configuration from `env`; throws a `ConfigError` naming the first bad variable. */
+export function loadConfig(env: Env = process.env): ServerConfig {
+  const get = (name: string): string | undefined => {
+    const value = env[name]?.trim();
+    return value === undefined || value === '' ? undefined : value;
+  };
+
+  const modeValue = get('CPIS_MODE') ?? 'development';
+  if (modeValue !== 'development' && modeValue !== 'production') {
+    throw new ConfigError('CPIS_MODE', `must be "development" or "production", not "${modeValue}"`);
+  }
+  const mode: ServerMode = modeValue;
+  const production = mode === 'production';
+
+  const port = integer('PORT', get('PORT'), 8080, 0, 65535);
+  const host = get('HOST') ?? '127.0.0.1';
+
+  if (get('DATABASE_URL') !== undefined) {
+    throw new ConfigError(
+      'DATABASE_URL',
+      'the PostgreSQL engine is not in this build yet; unset DATABASE_URL to use the embedded SQLite database (CPIS_SQLITE_PATH)',
+    );
+  }
+  const root = repoRoot();
+  const sqlitePath = get('CPIS_SQLITE_PATH') ?? join(root, 'data', 'cpis.sqlite');
+
+  const secret = get('CPIS_JWT_SECRET');
+  const publicKey = get('CPIS_JWT_PUBLIC_KEY');
+  const jwksUrl = get('CPIS_JWKS_URL');
+  const configured = [
+    secret && 'CPIS_JWT_SECRET',
+    publicKey && 'CPIS_JWT_PUBLIC_KEY',
+    jwksUrl && 'CPIS_JWKS_URL',
+  ].filter(Boolean);
+  if (configured.length > 1) {
+    throw new ConfigError(configured[1] as string, `set only one of ${configured.join(', ')}`);
+  }
+
+  let verification: JwtVerification;
+  if (jwksUrl !== undefined) {
+    let url: URL;
+    try {
+      url = new URL(jwksUrl);
+    } catch {
+      throw new ConfigError('CPIS_JWKS_URL', 'is not a URL');
+    }
+    if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopback(url.hostname))) {
+      throw new ConfigError('CPIS_JWKS_URL', 'must be https (http only on a loopback address)');
+    }
+    verification = { kind: 'jwks', url: url.href };
+  } else if (publicKey !== undefined) {
+    verification = { kind: 'public-key', key: publicKey.replace(/\\n/g, '\n') };
+  } else if (secret !== undefined) {
+    if (production) {
+      throw new ConfigError(
+        'CPIS_JWT_SECRET',
+        'a shared secret is for development only; in production set CPIS_JWKS_URL or CPIS_JWT_PUBLIC_KEY',
+      );
+    }
+    if (secret.length < 32)
+      throw new ConfigError('CPIS_JWT_SECRET', 'must be at least 32 characters');
+    verification = { kind: 'secret', secret };
+  } else if (production) {
+    throw new ConfigError(
+      'CPIS_JWKS_URL',
+      'production mode needs CPIS_JWKS_URL or CPIS_JWT_PUBLIC_KEY to verify tokens',
+    );
+  } else {
+    verification = { kind: 'secret', secret: DEVELOPMENT_JWT_SECRET };
+  }
+
+  const issuer = get('CPIS_JWT_ISSUER') ?? (production ? undefined : DEVELOPMENT_ISSUER);
+  if (issuer === undefined) {
+    throw new ConfigError('CPIS_JWT_ISSUER', 'production mode needs the expected token issuer');
+  }
+  const audience = get('CPIS_JWT_AUDIENCE') ?? (production ? undefined : DEVELOPMENT_AUDIENCE);
+  if (audience === undefined) {
+    throw new ConfigError('CPIS_JWT_AUDIENCE', 'production mode needs the expected token audience');
+  }
+
+  const rateLimitPerMinute = integer(
+    'CPIS_RATE_LIMIT_PER_MINUTE',
+    get('CPIS_RATE_LIMIT_PER_MINUTE'),
+    300,
+    1,
+    1_000_000,
+  );
+
+  const corsOrigins = (get('CORS_ORIGINS') ?? '')
+    .split(',')
+    .map((o) => o.trim())
+    .filter((o) => o !== '');
+  for (const origin of corsOrigins) {
+    if (origin === '*') continue;
+    let parsed: URL;
+    try {
+      parsed = new URL(origin);
+    } catch {
+      throw new ConfigError(
+        'CORS_ORIGINS',
+        `"${origin}" is not an origin like https://ehr.example`,
+      );
+    }
+    if (parsed.origin !== origin) {
+      throw new ConfigError('CORS_ORIGINS', `"${origin}" is not an origin (scheme://host[:port])`);
+    }
+  }
+
+  const logLevel = (get('LOG_LEVEL') ?? 'info') as LogLevel;
+  if (!LOG_LEVELS.includes(logLevel)) {
+    throw new ConfigError('LOG_LEVEL', `must be one of ${LOG_LEVELS.join(', ')}`);
+  }
+
+  const examples = join(root, 'examples');
+  return {
+    mode,
+    port,
+    host,
+    database: {
+      engine: 'sqlite',
+      sqlitePath: sqlitePath === ':memory:' ? sqlitePath : resolve(sqlitePath),
+    },
+    jwt: { verification, issuer, audience },
+    rateLimitPerMinute,
+    corsOrigins,
+    logLevel,
+    seed: !production,
+    examplesDir: !production && existsSync(examples) ? examples : null,
+    streamHeartbeatMs: 15_000,
+  };
+}
+
+function integer(
+  name: string,
+  value: string | undefined,
+  fallback: number,
+  min: number,
+  max: number,
+): number {
+  if (value === undefined) return fallback;
+  if (!/^[0-9]+$/.test(value))
+    throw new ConfigError(name, `must be a whole number, not "${value}"`);
+  const n = Number(value);
+  if (n < min || n > max) throw new ConfigError(name, `must be between ${min} and ${max}`);
+  return n;
+}
+
+function isLoopback(hostname: string): boolean {
+  return hostname === 'localhost' || hostname === '127.0.0.1' || hostname === '[::1]';
+}
