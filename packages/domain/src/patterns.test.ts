@@ -36,7 +36,7 @@ describe('ODS_CODE_PATTERN: 3–8 upper-case letters and digits', () => {
   );
 });
 
-describe('PHONE_PATTERN: 7–20 of digits, spaces, + and parentheses', () => {
+describe('PHONE_PATTERN: 7–20 of digits, spaces, + and parentheses, at least 7 digits', () => {
   it.each(['020 7364 5000', '+44 (0)20 7364 4079', '0800111', '(020) 7364 5000', '1'.repeat(20)])(
     'accepts %j',
     (phone) => {
@@ -52,6 +52,9 @@ describe('PHONE_PATTERN: 7–20 of digits, spaces, + and parentheses', () => {
     '020 7364 5000 ext 2',
     'tel:02073645000',
     '<b>999</b>',
+    '       ',
+    '(((((((',
+    '+ ( ) 12345',
   ])('refuses %j', (phone) => {
     expect(PHONE_PATTERN.test(phone)).toBe(false);
   });

@@ -9,5 +9,8 @@ export const PLAN_ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
 /** An ODS organisation code: 3–8 upper-case letters and digits. */
 export const ODS_CODE_PATTERN = /^[A-Z0-9]{3,8}$/;
 
-/** A UK-style phone number: 7–20 digits, spaces, `+` and parentheses. */
-export const PHONE_PATTERN = /^[0-9 +()]{7,20}$/;
+/**
+ * A UK-style phone number: 7–20 characters of digits, spaces, `+` and parentheses, at
+ * least seven of them digits — so `"       "` or `"((((((("` is never a number to call.
+ */
+export const PHONE_PATTERN = /^(?=(?:[^0-9]*[0-9]){7})[0-9 +()]{7,20}$/;

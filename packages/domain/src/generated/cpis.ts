@@ -283,7 +283,7 @@ export interface components {
          */
         OdsCode: string;
         /**
-         * @description A UK-style phone number.
+         * @description A UK-style phone number; at least seven of its characters are digits.
          * @example 020 7364 5000
          */
         Phone: string;
