@@ -11,7 +11,6 @@ export const accessHistoryStyles = [
     table {
       width: 100%;
       border-collapse: collapse;
-      border-spacing: 0;
       font: inherit;
       color: inherit;
     }
@@ -37,11 +36,6 @@ export const accessHistoryStyles = [
     td:last-child,
     th:last-child {
       padding-right: 0;
-    }
-
-    .empty {
-      margin: 0;
-      color: var(--cpis-color-text, #212b32);
     }
   `,
 ];

@@ -5,20 +5,15 @@ export const accessReasonDialogStyles = [
   hostStyles,
   buttonStyles,
   css`
+    /* The modal is in the top layer, but still inherits the host's font. */
     dialog {
-      box-sizing: border-box;
       width: min(640px, calc(100vw - 32px));
       max-height: calc(100vh - 32px);
-      margin: auto;
       padding: var(--cpis-space-4, 24px);
-      overflow-y: auto;
       border: 0;
       border-top: 8px solid var(--cpis-color-primary, #005eb8);
-      border-radius: 0;
       background: var(--cpis-color-background, #ffffff);
       color: var(--cpis-color-text, #212b32);
-      font: inherit;
-      line-height: inherit;
       box-shadow: 0 4px 16px rgba(33, 43, 50, 0.4);
     }
 
@@ -26,18 +21,33 @@ export const accessReasonDialogStyles = [
       background: var(--cpis-color-backdrop, rgba(33, 43, 50, 0.6));
     }
 
-    h2 {
+    h2,
+    .error-summary h3 {
       margin: 0 0 var(--cpis-space-3, 16px);
       font-size: 1.5em;
       font-weight: 600;
       line-height: 1.25;
     }
 
+    .error-summary h3 {
+      margin-bottom: var(--cpis-space-2, 8px);
+      font-size: 1.25em;
+    }
+
+    .notice,
+    .error-summary,
+    .form-group {
+      margin: 0 0 var(--cpis-space-4, 24px);
+    }
+
+    .notice,
+    .error-summary {
+      padding: var(--cpis-space-3, 16px);
+    }
+
     .notice {
       display: flex;
       gap: var(--cpis-space-2, 8px);
-      margin: 0 0 var(--cpis-space-4, 24px);
-      padding: var(--cpis-space-3, 16px);
       border: 1px solid var(--cpis-color-warning, #ffeb3b);
       background: var(--cpis-color-warning-background, #fff9c4);
     }
@@ -49,8 +59,6 @@ export const accessReasonDialogStyles = [
     }
 
     .error-summary {
-      margin: 0 0 var(--cpis-space-4, 24px);
-      padding: var(--cpis-space-3, 16px);
       border: 4px solid var(--cpis-color-critical, #d5281b);
     }
 
@@ -61,20 +69,21 @@ export const accessReasonDialogStyles = [
         0 0 0 8px var(--cpis-color-focus-text, #212b32);
     }
 
-    .error-summary h3 {
-      margin: 0 0 var(--cpis-space-2, 8px);
-      font-size: 1.25em;
-      font-weight: 600;
-      line-height: 1.25;
-    }
-
-    .error-summary ul {
+    .error-summary ul,
+    fieldset {
       margin: 0;
       padding: 0;
       list-style: none;
     }
 
-    .error-summary a {
+    .hint,
+    .count {
+      color: var(--cpis-color-text-secondary, #4c6272);
+    }
+
+    .error-summary a,
+    .error-message,
+    .count.over {
       color: var(--cpis-color-critical, #d5281b);
       font-weight: 600;
     }
@@ -83,48 +92,40 @@ export const accessReasonDialogStyles = [
       color: var(--cpis-color-focus-text, #212b32);
     }
 
-    .form-group {
-      margin: 0 0 var(--cpis-space-4, 24px);
-    }
-
     .form-group--error {
       padding-left: var(--cpis-space-3, 16px);
       border-left: 4px solid var(--cpis-color-critical, #d5281b);
     }
 
     fieldset {
-      margin: 0;
-      padding: 0;
       border: 0;
       min-width: 0;
     }
 
     legend,
-    label.field-label {
+    .field-label {
       display: block;
-      margin: 0 0 var(--cpis-space-2, 8px);
       padding: 0;
       font-weight: 600;
       font-size: 1.125em;
     }
 
-    .hint {
+    legend,
+    .field-label,
+    .hint,
+    .error-message,
+    .radio {
       margin: 0 0 var(--cpis-space-2, 8px);
-      color: var(--cpis-color-text-secondary, #4c6272);
     }
 
     .error-message {
       display: block;
-      margin: 0 0 var(--cpis-space-2, 8px);
-      color: var(--cpis-color-critical, #d5281b);
-      font-weight: 600;
     }
 
     .radio {
       display: flex;
       align-items: flex-start;
       gap: var(--cpis-space-2, 8px);
-      margin: 0 0 var(--cpis-space-2, 8px);
     }
 
     .radio input {
@@ -153,7 +154,7 @@ export const accessReasonDialogStyles = [
       border: 2px solid var(--cpis-color-input-border, #4c6272);
       border-radius: 0;
       background: var(--cpis-color-background, #ffffff);
-      color: var(--cpis-color-text, #212b32);
+      color: inherit;
       font: inherit;
       resize: vertical;
     }
@@ -170,13 +171,7 @@ export const accessReasonDialogStyles = [
     }
 
     .count {
-      margin: var(--cpis-space-1, 4px) 0 0;
-      color: var(--cpis-color-text-secondary, #4c6272);
-    }
-
-    .count.over {
-      color: var(--cpis-color-critical, #d5281b);
-      font-weight: 600;
+      margin-top: var(--cpis-space-1, 4px);
     }
 
     .actions {

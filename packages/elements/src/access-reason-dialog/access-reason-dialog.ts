@@ -14,15 +14,14 @@ import {
   type AccessReason,
   type ReasonCode,
 } from '@cpis/domain';
+import { infoIcon } from '../internal/icons.js';
 import { REASON_LABELS } from '../internal/words.js';
 import { accessReasonDialogStyles } from './access-reason-dialog.styles.js';
 
-type Field = 'code' | 'comment';
+/** The message shown for each field in error, in the order the fields come on the form. */
+type ShownErrors = Partial<Record<'code' | 'comment', string>>;
 
-interface ShownError {
-  field: Field;
-  message: string;
-}
+const MAX_LENGTH = REASON_COMMENT_MAX_LENGTH;
 
 const REASON_HINTS: Partial<Record<ReasonCode, string>> = {
   'unscheduled-attendance': 'The patient is here now for urgent or unplanned care.',
@@ -60,10 +59,10 @@ export class CpisAccessReasonDialog extends LitElement {
 
   static override properties: PropertyDeclarations = {
     accessContext: { attribute: 'access-context' },
-    code: { state: true, attribute: false },
-    comment: { state: true, attribute: false },
-    errors: { state: true, attribute: false },
-    announcedCount: { state: true, attribute: false },
+    code: { state: true },
+    comment: { state: true },
+    errors: { state: true },
+    announcedCount: { state: true },
   };
 
   /** Which kind of check the reason is for; decides the notice. */
@@ -72,7 +71,7 @@ export class CpisAccessReasonDialog extends LitElement {
   // The inputs are the form's own (uncontrolled); these follow them, for the count and checks.
   declare private code?: ReasonCode;
   declare private comment: string;
-  declare private errors: ShownError[];
+  declare private errors: ShownErrors;
   declare private announcedCount: string;
 
   #resolve?: (reason: AccessReason | null) => void;
@@ -85,12 +84,12 @@ export class CpisAccessReasonDialog extends LitElement {
   constructor() {
     super();
     this.comment = '';
-    this.errors = [];
+    this.errors = {};
     this.announcedCount = '';
   }
 
-  private get dialog(): HTMLDialogElement {
-    return this.renderRoot.querySelector('dialog') as HTMLDialogElement;
+  get #dialog(): HTMLDialogElement {
+    return this.#find('dialog') as HTMLDialogElement;
   }
 
   /** Whether the dialog is open. */
@@ -109,20 +108,19 @@ export class CpisAccessReasonDialog extends LitElement {
     this.#answer = null;
     this.code = undefined;
     this.comment = '';
-    this.errors = [];
+    this.errors = {};
     this.announcedCount = '';
-    this.#pending = new Promise((resolve) => (this.#resolve = resolve));
-    const pending = this.#pending;
+    const pending = (this.#pending = new Promise((resolve) => (this.#resolve = resolve)));
     await this.updateComplete;
-    this.renderRoot.querySelector('form')?.reset();
-    this.dialog.showModal();
-    this.#radio(0)?.focus();
+    this.#find<HTMLFormElement>('form')?.reset();
+    this.#dialog.showModal();
+    this.#find('#code-0')?.focus();
     return pending;
   }
 
   /** Closes the dialog as if cancelled. */
   close(): void {
-    if (this.open) this.dialog.close();
+    if (this.open) this.#dialog.close();
   }
 
   override disconnectedCallback(): void {
@@ -135,15 +133,13 @@ export class CpisAccessReasonDialog extends LitElement {
     super.updated(changed);
     if (this.#focusSummary) {
       this.#focusSummary = false;
-      this.renderRoot.querySelector<HTMLElement>('.error-summary')?.focus();
+      this.#find('.error-summary')?.focus();
     }
   }
 
   protected override render(): TemplateResult {
-    const codeError = this.errors.find((e) => e.field === 'code');
-    const commentError = this.errors.find((e) => e.field === 'comment');
-    const length = [...this.comment].length;
-    const remaining = REASON_COMMENT_MAX_LENGTH - length;
+    const { code: codeError, comment: commentError } = this.errors;
+    const remaining = MAX_LENGTH - [...this.comment].length;
     return html`<dialog
       part="dialog"
       aria-labelledby="title"
@@ -155,35 +151,24 @@ export class CpisAccessReasonDialog extends LitElement {
         <h2 id="title" part="heading">Why are you checking CP-IS?</h2>
         <div id="notice" class="notice" part="notice">
           ${infoIcon}
-          <p>${this.#noticeText()}</p>
+          <p>${noticeText(this.accessContext)}</p>
         </div>
-        ${this.errors.length > 0 ? this.#renderSummary() : nothing}
+        ${codeError || commentError ? this.#renderSummary() : nothing}
         <div class="form-group ${codeError ? 'form-group--error' : ''}">
-          <fieldset aria-describedby=${codeError ? 'code-error' : nothing}>
+          <fieldset
+            aria-describedby=${codeError ? 'code-error' : nothing}
+            @change=${this.#onCodeChange}
+          >
             <legend>Reason for checking</legend>
-            ${
-              codeError
-                ? html`<span id="code-error" class="error-message"
-                    ><span class="visually-hidden">Error:</span> ${codeError.message}</span
-                  >`
-                : nothing
-            }
-            ${REASON_CODES.map((code, i) => this.#renderRadio(code, i))}
+            ${errorMessage('code-error', codeError)} ${REASON_CODES.map(renderRadio)}
           </fieldset>
         </div>
         <div class="form-group ${commentError ? 'form-group--error' : ''}">
           <label class="field-label" for="comment">Comment</label>
           <div id="comment-hint" class="hint">
-            Required when the reason is Other. You can enter up to ${REASON_COMMENT_MAX_LENGTH}
-            characters.
+            Required when the reason is Other. You can enter up to ${MAX_LENGTH} characters.
           </div>
-          ${
-            commentError
-              ? html`<span id="comment-error" class="error-message"
-                  ><span class="visually-hidden">Error:</span> ${commentError.message}</span
-                >`
-              : nothing
-          }
+          ${errorMessage('comment-error', commentError)}
           <textarea
             id="comment"
             name="comment"
@@ -208,25 +193,6 @@ export class CpisAccessReasonDialog extends LitElement {
     </dialog>`;
   }
 
-  #renderRadio(code: ReasonCode, index: number): TemplateResult {
-    const hint = REASON_HINTS[code];
-    const id = `code-${index}`;
-    return html`<div class="radio">
-      <input
-        type="radio"
-        id=${id}
-        name="code"
-        value=${code}
-        aria-describedby=${hint ? `${id}-hint` : nothing}
-        @change=${() => this.#onCodeChange(code)}
-      />
-      <div>
-        <label for=${id}>${REASON_LABELS[code]}</label>
-        ${hint ? html`<div id="${id}-hint" class="hint">${hint}</div>` : nothing}
-      </div>
-    </div>`;
-  }
-
   #renderSummary(): TemplateResult {
     return html`<div
       class="error-summary"
@@ -237,18 +203,28 @@ export class CpisAccessReasonDialog extends LitElement {
     >
       <h3 id="error-summary-title">There is a problem</h3>
       <ul>
-        ${this.errors.map(
-          (e) =>
+        ${Object.entries(this.errors).map(
+          ([field, message]) =>
             html`<li>
               <a
-                href="#${e.field === 'code' ? 'code-0' : 'comment'}"
-                @click=${(event: Event) => this.#focusField(event, e.field)}
-                >${e.message}</a
+                href="#${field === 'code' ? 'code-0' : 'comment'}"
+                @click=${(event: Event) => {
+                  event.preventDefault();
+                  (field === 'code'
+                    ? (this.#find('input:checked') ?? this.#find('#code-0'))
+                    : this.#find('#comment')
+                  )?.focus();
+                }}
+                >${message}</a
               >
             </li>`,
         )}
       </ul>
     </div>`;
+  }
+
+  #find<T extends HTMLElement = HTMLElement>(selector: string): T | null {
+    return this.renderRoot.querySelector<T>(selector);
   }
 
   /**
@@ -257,10 +233,14 @@ export class CpisAccessReasonDialog extends LitElement {
    */
   #onKeydown(event: KeyboardEvent): void {
     if (event.key !== 'Tab') return;
-    const stops = this.#tabStops();
+    const all = [...this.#dialog.querySelectorAll<HTMLElement>('a[href], input, textarea, button')];
+    // A radio group is one Tab stop: its checked radio, or its first.
+    const radios = all.filter((e) => (e as HTMLInputElement).type === 'radio');
+    const radioStop = radios.find((r) => (r as HTMLInputElement).checked) ?? radios[0];
+    const stops = all.filter((e) => !radios.includes(e) || e === radioStop);
     const first = stops[0];
     const last = stops[stops.length - 1];
-    const active = this.renderRoot instanceof ShadowRoot ? this.renderRoot.activeElement : null;
+    const active = (this.renderRoot as ShadowRoot).activeElement as HTMLElement | null;
     if (!first || !last) return;
     if (!event.shiftKey && active === last) {
       event.preventDefault();
@@ -271,89 +251,52 @@ export class CpisAccessReasonDialog extends LitElement {
     }
   }
 
-  /** The dialog's Tab stops in order; a radio group is one stop (its checked or first radio). */
-  #tabStops(): HTMLElement[] {
-    const all = [...this.dialog.querySelectorAll<HTMLElement>('a[href], input, textarea, button')];
-    const radios = all.filter(
-      (e): e is HTMLInputElement => e instanceof HTMLInputElement && e.type === 'radio',
-    );
-    const radioStop = radios.find((r) => r.checked) ?? radios[0];
-    return all.filter((e) => !radios.includes(e as HTMLInputElement) || e === radioStop);
-  }
-
-  #noticeText(): string {
-    switch (this.accessContext) {
-      case 'unscheduled':
-        return "Checking CP-IS now tells the child's local authority who looked, where and when. The check is recorded.";
-      case 'scheduled':
-        return 'This is a scheduled check: it is recorded, and the local authority is not told.';
-      default:
-        return "An unscheduled check tells the child's local authority who looked, where and when. Every check is recorded.";
-    }
-  }
-
-  #onCodeChange(code: ReasonCode): void {
-    this.code = code;
-    if (this.errors.length > 0) this.errors = this.#validate();
+  #onCodeChange(event: Event): void {
+    const target = event.target as HTMLInputElement;
+    if (target.type !== 'radio') return;
+    this.code = target.value as ReasonCode;
+    if (this.errors.code || this.errors.comment) this.errors = this.#validate();
   }
 
   #onCommentInput(event: Event): void {
     this.comment = (event.target as HTMLTextAreaElement).value;
     clearTimeout(this.#countTimer);
     this.#countTimer = setTimeout(() => {
-      this.announcedCount = countText(REASON_COMMENT_MAX_LENGTH - [...this.comment].length);
+      this.announcedCount = countText(MAX_LENGTH - [...this.comment].length);
     }, COUNT_ANNOUNCE_DELAY_MS);
   }
 
   #onSubmit(event: SubmitEvent): void {
     event.preventDefault();
     this.errors = this.#validate();
-    if (this.errors.length > 0) {
+    if (this.errors.code || this.errors.comment) {
       this.#focusSummary = true;
       return;
     }
-    const comment = this.comment.trim();
-    this.#answer = { code: this.code as ReasonCode, ...(comment ? { comment } : {}) };
-    this.dialog.close();
+    this.#answer = this.#reason() as AccessReason;
+    this.#dialog.close();
   }
 
-  #validate(): ShownError[] {
+  /** The reason as the form holds it, the comment trimmed (and left out when empty). */
+  #reason(): { code?: ReasonCode; comment?: string } {
     const comment = this.comment.trim();
-    const reason = { code: this.code, ...(comment ? { comment } : {}) };
-    const shown: ShownError[] = [];
-    for (const error of validateReason(reason)) {
-      if (error.field === '/reason/code') {
-        shown.push({ field: 'code', message: 'Select why you are checking CP-IS' });
-      } else if (error.field === '/reason/comment') {
-        shown.push({
-          field: 'comment',
-          message:
-            [...comment].length > REASON_COMMENT_MAX_LENGTH
-              ? `Comment must be ${REASON_COMMENT_MAX_LENGTH} characters or fewer`
-              : 'Enter a comment saying why you are checking CP-IS',
-        });
+    return { code: this.code, ...(comment ? { comment } : {}) };
+  }
+
+  #validate(): ShownErrors {
+    const reason = this.#reason();
+    const shown: ShownErrors = {};
+    for (const { field } of validateReason(reason)) {
+      if (field === '/reason/comment') {
+        shown.comment =
+          [...(reason.comment ?? '')].length > MAX_LENGTH
+            ? `Comment must be ${MAX_LENGTH} characters or fewer`
+            : 'Enter a comment saying why you are checking CP-IS';
       } else {
-        shown.push({ field: 'code', message: error.message });
+        shown.code = 'Select why you are checking CP-IS';
       }
     }
     return shown;
-  }
-
-  #focusField(event: Event, field: Field): void {
-    event.preventDefault();
-    const target =
-      field === 'code'
-        ? (this.#checkedRadio() ?? this.#radio(0))
-        : this.renderRoot.querySelector<HTMLTextAreaElement>('#comment');
-    target?.focus();
-  }
-
-  #radio(index: number): HTMLInputElement | null {
-    return this.renderRoot.querySelector<HTMLInputElement>(`#code-${index}`);
-  }
-
-  #checkedRadio(): HTMLInputElement | null {
-    return this.renderRoot.querySelector<HTMLInputElement>('input[name="code"]:checked');
   }
 
   #onClose(): void {
@@ -374,12 +317,45 @@ export class CpisAccessReasonDialog extends LitElement {
   }
 }
 
-function countText(remaining: number): string {
-  if (remaining >= 0) {
-    return `You have ${remaining} character${remaining === 1 ? '' : 's'} remaining`;
+function noticeText(accessContext?: string): string {
+  if (accessContext === 'unscheduled') {
+    return "Checking CP-IS now tells the child's local authority who looked, where and when. The check is recorded.";
   }
-  const over = -remaining;
-  return `You have ${over} character${over === 1 ? '' : 's'} too many`;
+  if (accessContext === 'scheduled') {
+    return 'This is a scheduled check: it is recorded, and the local authority is not told.';
+  }
+  return "An unscheduled check tells the child's local authority who looked, where and when. Every check is recorded.";
+}
+
+function renderRadio(code: ReasonCode, index: number): TemplateResult {
+  const hint = REASON_HINTS[code];
+  const id = `code-${index}`;
+  return html`<div class="radio">
+    <input
+      type="radio"
+      id=${id}
+      name="code"
+      value=${code}
+      aria-describedby=${hint ? `${id}-hint` : nothing}
+    />
+    <div>
+      <label for=${id}>${REASON_LABELS[code]}</label>
+      ${hint ? html`<div id="${id}-hint" class="hint">${hint}</div>` : nothing}
+    </div>
+  </div>`;
+}
+
+function errorMessage(id: string, message: string | undefined): TemplateResult | typeof nothing {
+  return message
+    ? html`<span id=${id} class="error-message"
+        ><span class="visually-hidden">Error:</span> ${message}</span
+      >`
+    : nothing;
+}
+
+function countText(remaining: number): string {
+  const count = Math.abs(remaining);
+  return `You have ${count} character${count === 1 ? '' : 's'} ${remaining < 0 ? 'too many' : 'remaining'}`;
 }
 
 /** The focused element, looking through open shadow roots. */
@@ -388,11 +364,6 @@ function deepActiveElement(): HTMLElement | null {
   while (active?.shadowRoot?.activeElement) active = active.shadowRoot.activeElement;
   return active instanceof HTMLElement && active !== document.body ? active : null;
 }
-
-const infoIcon = html`<svg viewBox="0 0 24 24" aria-hidden="true" focusable="false">
-  <circle cx="12" cy="12" r="10" fill="currentColor"></circle>
-  <path d="M11 10h2v7h-2zM11 6.5h2v2h-2z" fill="#ffffff"></path>
-</svg>`;
 
 declare global {
   interface HTMLElementTagNameMap {

@@ -9,40 +9,33 @@ export const flagBannerStyles = [
       margin-bottom: var(--cpis-space-4, 24px);
     }
 
-    /* Each tone: a band behind the heading, a body and a border. A record found and a
-       failed check share the heaviest tone, so a failure is never less prominent. */
+    /* Each tone: a band behind the heading, a body and a border in the band's colour. A
+       record found and a failed check share the heaviest band, so a failure is never less
+       prominent. */
     .banner {
       --band: var(--cpis-color-primary, #005eb8);
       --band-text: var(--cpis-color-on-dark, #ffffff);
-      --body: var(--cpis-color-background, #ffffff);
-      --edge: var(--cpis-color-primary, #005eb8);
-      margin: 0;
-      border: var(--cpis-border-width, 4px) solid var(--edge);
-      background: var(--body);
-      color: var(--cpis-color-text, #212b32);
+      border: var(--cpis-border-width, 4px) solid var(--band);
+      background: var(--cpis-color-background, #ffffff);
     }
 
-    .banner--critical {
-      --band: var(--cpis-color-critical, #d5281b);
-      --edge: var(--cpis-color-critical, #d5281b);
-    }
-
+    .banner--critical,
     .banner--failed {
       --band: var(--cpis-color-critical, #d5281b);
-      --edge: var(--cpis-color-critical, #d5281b);
-      --body: var(--cpis-color-warning-background, #fff9c4);
+    }
+
+    .banner--failed,
+    .banner--attention {
+      background: var(--cpis-color-warning-background, #fff9c4);
     }
 
     .banner--attention {
       --band: var(--cpis-color-warning, #ffeb3b);
       --band-text: var(--cpis-color-text, #212b32);
-      --edge: var(--cpis-color-warning, #ffeb3b);
-      --body: var(--cpis-color-warning-background, #fff9c4);
     }
 
     .banner--setup {
       --band: var(--cpis-color-secondary, #4c6272);
-      --edge: var(--cpis-color-secondary, #4c6272);
       border-style: dashed;
     }
 
@@ -58,15 +51,11 @@ export const flagBannerStyles = [
 
     .icon {
       flex: none;
-      width: 28px;
-      height: 28px;
     }
 
     h2 {
       margin: 0;
-      color: inherit;
       font-size: 1.375em;
-      font-weight: 700;
       line-height: 1.3;
     }
 
@@ -83,16 +72,16 @@ export const flagBannerStyles = [
       font-weight: 600;
     }
 
-    .nhs-number {
-      white-space: nowrap;
+    .plans,
+    .phones {
+      padding: 0;
+      list-style: none;
     }
 
     .plans {
       display: grid;
       gap: var(--cpis-space-3, 12px);
       margin: 0 0 var(--cpis-space-3, 16px);
-      padding: 0;
-      list-style: none;
     }
 
     .plan {
@@ -105,19 +94,11 @@ export const flagBannerStyles = [
       border-left-color: var(--cpis-color-secondary, #4c6272);
     }
 
-    h3 {
-      margin: 0 0 var(--cpis-space-1, 4px);
-      font-size: 1.1875em;
-      font-weight: 700;
-      line-height: 1.3;
-    }
-
     .tag {
       display: inline-block;
       margin-right: var(--cpis-space-1, 4px);
       padding: 0 var(--cpis-space-2, 8px);
-      border: 1px solid currentColor;
-      font-weight: 700;
+      border: 1px solid;
     }
 
     .tag--active {
@@ -132,8 +113,6 @@ export const flagBannerStyles = [
 
     .phones {
       margin: var(--cpis-space-2, 8px) 0 0;
-      padding: 0;
-      list-style: none;
     }
 
     .phones a {
@@ -141,15 +120,15 @@ export const flagBannerStyles = [
       white-space: nowrap;
     }
 
-    details {
-      margin: var(--cpis-space-3, 16px) 0 0;
+    details,
+    .actions {
+      margin-top: var(--cpis-space-3, 16px);
     }
 
     summary {
       display: inline-block;
       color: var(--cpis-color-link, #005eb8);
       cursor: pointer;
-      list-style: none;
     }
 
     summary span {
@@ -157,44 +136,31 @@ export const flagBannerStyles = [
       text-underline-offset: 0.1em;
     }
 
+    summary:focus-visible span {
+      text-decoration: none;
+    }
+
     summary::-webkit-details-marker {
       display: none;
     }
 
+    /* The disclosure triangle, pointing right when closed and down when open. */
     summary::before {
       content: '';
       display: inline-block;
       margin-right: 8px;
-      border-style: solid;
-      border-color: transparent;
+      border: solid transparent;
       border-width: 6px 0 6px 10px;
       border-left-color: currentColor;
-      vertical-align: baseline;
     }
 
-    details[open] > summary::before {
+    [open] > summary::before {
       border-width: 10px 6px 0;
       border-top-color: currentColor;
       border-left-color: transparent;
     }
 
-    summary:focus {
-      outline: none;
-    }
-
-    summary:focus-visible {
-      color: var(--cpis-color-focus-text, #212b32);
-      background-color: var(--cpis-color-focus, #ffeb3b);
-      box-shadow:
-        0 -2px var(--cpis-color-focus, #ffeb3b),
-        0 4px var(--cpis-color-focus-text, #212b32);
-    }
-
-    summary:focus-visible span {
-      text-decoration: none;
-    }
-
-    details cpis-access-history {
+    cpis-access-history {
       margin-top: var(--cpis-space-3, 16px);
       padding-left: var(--cpis-space-3, 16px);
       border-left: 4px solid var(--cpis-color-border, #d8dde0);
@@ -204,12 +170,8 @@ export const flagBannerStyles = [
       display: block;
       width: 100%;
       height: 8px;
-      margin: var(--cpis-space-2, 8px) 0 0;
+      margin-top: var(--cpis-space-2, 8px);
       accent-color: var(--cpis-color-primary, #005eb8);
-    }
-
-    .actions {
-      margin-top: var(--cpis-space-3, 16px);
     }
   `,
 ];

@@ -16,13 +16,7 @@ import {
   type AccessContext,
   type AccessReason,
 } from '@cpis/domain';
-import {
-  CpisContractError,
-  isCpisApiError,
-  type CheckResult,
-  type CpisClient,
-  type Plan,
-} from '@cpis/sdk';
+import { CpisContractError, type CheckResult, type CpisClient, type Plan } from '@cpis/sdk';
 import { CpisAccessHistory } from '../access-history/access-history.js';
 import { CpisAccessReasonDialog } from '../access-reason-dialog/access-reason-dialog.js';
 import { CpisClientController } from '../context.js';
@@ -30,6 +24,7 @@ import { CpisCheckCompleteEvent, CpisCheckErrorEvent, CpisCheckStartEvent } from
 import { defineElement } from '../internal/define-element.js';
 import { calendarDateText, isoOrEmpty, londonTimeMaybeDay, telHref } from '../internal/format.js';
 import { criticalIcon, infoIcon, setupIcon, warningIcon } from '../internal/icons.js';
+import { problemState, type ProblemState } from '../internal/problem-state.js';
 import { PLAN_TYPE_LABELS } from '../internal/words.js';
 import { flagBannerStyles } from './flag-banner.styles.js';
 
@@ -44,8 +39,6 @@ export type FlagBannerState =
   | 'failed'
   | 'signed-out'
   | 'forbidden';
-
-type ErrorState = 'failed' | 'signed-out' | 'forbidden';
 
 /** Who is checked, with which client, in which context: a change of any of them is a new patient view. */
 interface Target {
@@ -64,28 +57,42 @@ interface CheckRequest extends Target {
 
 type CheckOutcome =
   | { request: CheckRequest; result: CheckResult }
-  | { request: CheckRequest; error: unknown; state: ErrorState; at: Date };
+  | { request: CheckRequest; error: unknown; state: ProblemState; at: Date };
 
-type NotCheckable = 'missing' | 'invalid' | 'unverified';
-
+/** What the banner shows; `text` says, in words, why it cannot check. */
 type View =
-  | { state: 'unconfigured'; problem: 'no-client' | 'no-context' | 'bad-context' }
-  | { state: 'not-checkable'; why: NotCheckable; raw: string; nhsNumber: string }
+  | { state: 'unconfigured' | 'not-checkable'; text: string }
   | { state: 'not-checked' | 'checking'; nhsNumber: string }
   | { state: 'record-found' | 'no-record'; nhsNumber: string; result: CheckResult }
-  | {
-      state: ErrorState;
-      nhsNumber: string;
-      accessContext: AccessContext;
-      at: Date;
-      userInitiated: boolean;
-    };
+  | { state: ProblemState; nhsNumber: string; request: CheckRequest; at: Date };
 
-const ACCESS_CONTEXTS: readonly string[] = ['unscheduled', 'scheduled'];
+type Tone = 'info' | 'critical' | 'failed' | 'attention' | 'setup';
+
+/** Each state's tone (the band's colour) and heading. */
+const FRAMES: Record<FlagBannerState, [Tone, string]> = {
+  unconfigured: ['setup', 'CP-IS banner not configured'],
+  'not-checkable': ['attention', 'CP-IS not checked'],
+  'not-checked': ['info', 'CP-IS has not been checked for this patient'],
+  checking: ['info', 'Checking CP-IS'],
+  'record-found': ['critical', 'CP-IS record found'],
+  'no-record': ['info', 'No CP-IS record'],
+  failed: ['failed', 'CP-IS check failed'],
+  'signed-out': ['attention', 'Your session has ended'],
+  forbidden: ['attention', 'CP-IS check not allowed'],
+};
+
+const ICONS: Record<Tone, SVGTemplateResult> = {
+  info: infoIcon,
+  critical: criticalIcon,
+  failed: warningIcon,
+  attention: warningIcon,
+  setup: setupIcon,
+};
 
 const FAILED = 'CP-IS check failed — status unknown. Follow your local safeguarding procedure.';
 const SIGNED_OUT = 'Your session has ended — sign in again. CP-IS not checked.';
 const NO_RECORD_MEANING = 'This does not mean there are no safeguarding concerns.';
+const CONTEXTS = '"unscheduled" or "scheduled"';
 
 /**
  * @summary Shows whether CP-IS holds a child protection plan, a looked-after-child record
@@ -136,7 +143,7 @@ export class CpisFlagBanner extends LitElement {
     autoCheck: { type: Boolean, attribute: 'auto-check' },
     reason: {},
     client: { attribute: false },
-    request: { state: true, attribute: false },
+    request: { state: true },
   };
 
   /** The patient's NHS number; spaces and dashes are ignored. */
@@ -162,7 +169,7 @@ export class CpisFlagBanner extends LitElement {
   readonly #context = new CpisClientController(this);
   /** Whom the open dialog is asking about. */
   #dialogTarget?: Target;
-  #view: View = { state: 'unconfigured', problem: 'no-client' };
+  #view: View = { state: 'unconfigured', text: '' };
 
   readonly #task = new Task<[CheckRequest | undefined], CheckOutcome>(this, {
     args: () => [this.request],
@@ -187,17 +194,18 @@ export class CpisFlagBanner extends LitElement {
     super.willUpdate(changed);
     const target = this.#target();
     // A new patient view: drop the old check at once. The task then aborts its request.
-    if (this.request && !(target && sameTarget(this.request, target))) {
+    if (this.request && !sameTarget(this.request, target)) {
       this.request = undefined;
     }
-    if (this.#dialogTarget && !(target && sameTarget(this.#dialogTarget, target))) {
+    if (this.#dialogTarget && !sameTarget(this.#dialogTarget, target)) {
       this.#dialog()?.close();
     }
-    const reason = this.#autoReason();
-    if (!this.request && target && reason) {
+    const { reason } = this;
+    // `other` needs a comment, which only the dialog can ask for.
+    if (!this.request && target && this.autoCheck && isReasonCode(reason) && reason !== 'other') {
       this.request = {
         ...target,
-        reason,
+        reason: { code: reason },
         idempotencyKey: crypto.randomUUID(),
         userInitiated: false,
       };
@@ -215,7 +223,25 @@ export class CpisFlagBanner extends LitElement {
 
   protected override render(): TemplateResult {
     const view = this.#view;
-    return html`${this.#renderBanner(view)}
+    const [tone, heading] = FRAMES[view.state];
+    return html`<section
+        class="banner banner--${tone}"
+        part="banner"
+        role="region"
+        aria-labelledby="heading"
+      >
+        <div class="header">
+          ${ICONS[tone]}
+          <h2 id="heading" part="heading" tabindex="-1">
+            ${
+              tone === 'critical' || tone === 'failed'
+                ? html`<span class="visually-hidden">Important: </span>`
+                : nothing
+            }${heading}
+          </h2>
+        </div>
+        <div class="body">${this.#renderBody(view)}</div>
+      </section>
       <div class="visually-hidden" aria-live="polite" aria-atomic="true">${announcement(view)}</div>
       <cpis-access-reason-dialog
         access-context=${this.accessContext ?? nothing}
@@ -242,34 +268,39 @@ export class CpisFlagBanner extends LitElement {
     } catch (error) {
       // Superseded by a new patient view or a new check: the task drops this run.
       if (signal.aborted) throw error;
-      const state = errorState(error);
+      const state = problemState(error);
       this.dispatchEvent(new CpisCheckErrorEvent({ error, state }));
       return { request, error, state, at: new Date() };
     }
   }
 
-  /** Whom the banner may check, or why it may not. */
-  #setup(): Target | Extract<View, { state: 'unconfigured' | 'not-checkable' }> {
+  /** Whom the banner may check, or, in words, why it may not. */
+  #setup(): Target | Extract<View, { text: string }> {
     const client = this.client ?? this.#context.value;
-    const accessContext = this.accessContext;
-    if (!client) return { state: 'unconfigured', problem: 'no-client' };
-    if (!accessContext) return { state: 'unconfigured', problem: 'no-context' };
-    if (!ACCESS_CONTEXTS.includes(accessContext)) {
-      return { state: 'unconfigured', problem: 'bad-context' };
+    const { accessContext } = this;
+    if (!client) {
+      return unconfigured(
+        'there is no CP-IS client. Call provideCpisClient(root, client) on an ancestor, or set the client property.',
+      );
+    }
+    if (!accessContext) {
+      return unconfigured(`set access-context to ${CONTEXTS}; it is never defaulted.`);
+    }
+    if (accessContext !== 'unscheduled' && accessContext !== 'scheduled') {
+      return unconfigured(
+        `access-context is “${accessContext as string}”; it must be ${CONTEXTS}.`,
+      );
     }
     const raw = (this.nhsNumber ?? '').trim();
     const nhsNumber = normalizeNhsNumber(raw);
-    const why: NotCheckable | undefined =
-      raw === ''
-        ? 'missing'
-        : !isValidNhsNumber(nhsNumber)
-          ? 'invalid'
-          : !this.nhsNumberVerified
-            ? 'unverified'
-            : undefined;
-    return why
-      ? { state: 'not-checkable', why, raw, nhsNumber }
-      : { client, nhsNumber, accessContext };
+    const text = !raw
+      ? 'there is no NHS number for this patient.'
+      : !isValidNhsNumber(nhsNumber)
+        ? `“${raw}” is not a valid NHS number.`
+        : !this.nhsNumberVerified
+          ? `the NHS number ${formatNhsNumber(nhsNumber)} has not been verified on PDS (the Personal Demographics Service). Trace the patient on PDS first.`
+          : '';
+    return text ? { state: 'not-checkable', text } : { client, nhsNumber, accessContext };
   }
 
   #target(): Target | undefined {
@@ -277,29 +308,19 @@ export class CpisFlagBanner extends LitElement {
     return 'client' in setup ? setup : undefined;
   }
 
-  #autoReason(): AccessReason | undefined {
-    if (!this.autoCheck || !isReasonCode(this.reason) || this.reason === 'other') return undefined;
-    return { code: this.reason };
-  }
-
   #deriveView(): View {
     const target = this.#setup();
     if (!('client' in target)) return target;
     const { nhsNumber } = target;
     const request = this.request;
-    if (!request || !sameTarget(request, target)) {
-      return { state: 'not-checked', nhsNumber };
-    }
+    if (!request || !sameTarget(request, target)) return { state: 'not-checked', nhsNumber };
     const outcome = this.#task.status === TaskStatus.COMPLETE ? this.#task.value : undefined;
-    if (!outcome || outcome.request !== request) return { state: 'checking', nhsNumber };
-    if ('result' in outcome) {
-      if (outcome.result.nhsNumber !== nhsNumber) {
-        // Unreachable through #check; kept so no path can show another patient's answer.
-        return { ...errorView(request, new Date()), state: 'failed' };
-      }
-      return { state: outcome.result.outcome, nhsNumber, result: outcome.result };
-    }
-    return { ...errorView(request, outcome.at), state: outcome.state };
+    if (outcome?.request !== request) return { state: 'checking', nhsNumber };
+    if (!('result' in outcome)) return { ...outcome, nhsNumber };
+    // Unreachable through #check; kept so no path can show another patient's answer.
+    return outcome.result.nhsNumber === nhsNumber
+      ? { state: outcome.result.outcome, nhsNumber, result: outcome.result }
+      : { state: 'failed', nhsNumber, request, at: new Date() };
   }
 
   async #onCheckClick(): Promise<void> {
@@ -332,153 +353,92 @@ export class CpisFlagBanner extends LitElement {
     return this.renderRoot.querySelector('cpis-access-reason-dialog');
   }
 
-  #renderBanner(view: View): TemplateResult {
+  #renderBody(view: View): TemplateResult {
     switch (view.state) {
       case 'unconfigured':
-        return this.#frame('setup', setupIcon, 'CP-IS banner not configured', false, [
-          html`<p>CP-IS has not been checked: this banner is not set up.</p>`,
-          html`<p>For the developer: ${unconfiguredText(view.problem, this.accessContext)}</p>`,
-        ]);
+        return html`<p>CP-IS has not been checked: this banner is not set up.</p>
+          <p>For the developer: ${view.text}</p>`;
       case 'not-checkable':
-        return this.#frame('attention', warningIcon, 'CP-IS not checked', false, [
-          html`<p class="lead">CP-IS not checked: ${notCheckableText(view)}</p>`,
-        ]);
+        return html`<p class="lead">CP-IS not checked: ${view.text}</p>`;
       case 'not-checked':
-        return this.#frame('info', infoIcon, 'CP-IS has not been checked for this patient', false, [
-          html`<p>
+        return html`<p>
             CP-IS has not been checked for this patient, ${nhsNumberText(view.nhsNumber)}.
-          </p>`,
-          html`<div class="actions">
-            <button type="button" class="button" part="button" @click=${this.#onCheckClick}>
-              Check CP-IS
-            </button>
-          </div>`,
-        ]);
+          </p>
+          ${this.#button('Check CP-IS', this.#onCheckClick)}`;
       case 'checking':
-        return this.#frame('info', infoIcon, 'Checking CP-IS', false, [
-          html`<p>Checking CP-IS for ${nhsNumberText(view.nhsNumber)}…</p>`,
-          html`<progress aria-labelledby="heading"></progress>`,
-        ]);
-      case 'record-found':
-        return this.#frame('critical', criticalIcon, 'CP-IS record found', true, [
-          html`<p class="meta">
-            ${nhsNumberText(view.nhsNumber)}, checked ${checkedAt(view.result.checkedAt)}.
-          </p>`,
-          html`<ul class="plans">
-            ${view.result.plans.map((plan) => renderPlan(plan))}
-          </ul>`,
-          html`<p>${notifiedText(view.result)}</p>`,
-          html`<details part="history">
+        return html`<p>Checking CP-IS for ${nhsNumberText(view.nhsNumber)}…</p>
+          <progress aria-labelledby="heading"></progress>`;
+      case 'record-found': {
+        const { result } = view;
+        return html`<p class="meta">
+            ${nhsNumberText(view.nhsNumber)}, checked ${timeText(new Date(result.checkedAt))}.
+          </p>
+          <ul class="plans">
+            ${result.plans.map(renderPlan)}
+          </ul>
+          <p>${notifiedText(result)}</p>
+          <details part="history">
             <summary>
               <span
                 >Accesses to this record from unscheduled care
-                (${view.result.accessHistory.length})</span
+                (${result.accessHistory.length})</span
               >
             </summary>
-            <cpis-access-history .result=${view.result}></cpis-access-history>
-          </details>`,
-        ]);
+            <cpis-access-history .result=${result}></cpis-access-history>
+          </details>`;
+      }
       case 'no-record':
-        return this.#frame('info', infoIcon, 'No CP-IS record', false, [
-          html`<p class="lead">
+        return html`<p class="lead">
             No CP-IS record for ${nhsNumberText(view.nhsNumber)}, checked
-            ${checkedAt(view.result.checkedAt)}.
-          </p>`,
-          html`<p>
+            ${timeText(new Date(view.result.checkedAt))}.
+          </p>
+          <p>
             ${NO_RECORD_MEANING} CP-IS only holds child protection plans, looked-after-child records
             and unborn child protection plans that local authorities have shared.
-          </p>`,
-        ]);
-      case 'failed':
-        return this.#frame('failed', warningIcon, 'CP-IS check failed', true, [
-          this.#alertIf(
-            view.userInitiated,
-            html`<p class="lead">${FAILED}</p>
-              <p>${nhsNumberText(view.nhsNumber)}, tried ${timeText(view.at)}.</p>`,
-          ),
-          this.#retryButton(),
-        ]);
-      case 'signed-out':
-        return this.#frame('attention', warningIcon, 'Your session has ended', false, [
-          this.#alertIf(
-            view.userInitiated,
-            html`<p class="lead">${SIGNED_OUT}</p>
-              <p>${nhsNumberText(view.nhsNumber)}, tried ${timeText(view.at)}.</p>`,
-          ),
-          this.#retryButton(),
-        ]);
-      case 'forbidden':
-        return this.#frame('attention', warningIcon, 'CP-IS check not allowed', false, [
-          this.#alertIf(
-            view.userInitiated,
-            html`<p class="lead">
-                Your role cannot make
-                ${view.accessContext === 'scheduled' ? 'a scheduled' : 'an unscheduled'} CP-IS
-                check. CP-IS not checked.
-              </p>
-              <p>${nhsNumberText(view.nhsNumber)}, tried ${timeText(view.at)}.</p>
-              <p>Ask a colleague whose role can check CP-IS, or your system administrator.</p>`,
-          ),
-        ]);
+          </p>`;
+      default: {
+        // failed, signed-out, forbidden. role="alert" only for a failure the user just caused.
+        const forbidden = view.state === 'forbidden';
+        const scheduled = view.request.accessContext === 'scheduled';
+        return html`<div role=${view.request.userInitiated ? 'alert' : nothing}>
+            <p class="lead">
+              ${
+                view.state === 'failed'
+                  ? FAILED
+                  : view.state === 'signed-out'
+                    ? SIGNED_OUT
+                    : `Your role cannot make ${scheduled ? 'a scheduled' : 'an unscheduled'} CP-IS check. CP-IS not checked.`
+              }
+            </p>
+            <p>${nhsNumberText(view.nhsNumber)}, tried ${timeText(view.at)}.</p>
+            ${
+              forbidden
+                ? html`<p>
+                    Ask a colleague whose role can check CP-IS, or your system administrator.
+                  </p>`
+                : nothing
+            }
+          </div>
+          ${forbidden ? nothing : this.#button('Try again', this.#onRetry)}`;
+      }
     }
   }
 
-  #frame(
-    tone: 'info' | 'critical' | 'failed' | 'attention' | 'setup',
-    icon: SVGTemplateResult,
-    heading: string,
-    important: boolean,
-    body: unknown[],
-  ): TemplateResult {
-    return html`<section
-      class="banner banner--${tone}"
-      part="banner"
-      role="region"
-      aria-labelledby="heading"
-    >
-      <div class="header">
-        ${icon}
-        <h2 id="heading" part="heading" tabindex="-1">
-          ${important ? html`<span class="visually-hidden">Important: </span>` : nothing}${heading}
-        </h2>
-      </div>
-      <div class="body">${body}</div>
-    </section>`;
-  }
-
-  #alertIf(alert: boolean, content: TemplateResult): TemplateResult {
-    return alert ? html`<div role="alert">${content}</div>` : html`<div>${content}</div>`;
-  }
-
-  #retryButton(): TemplateResult {
+  #button(label: string, onClick: () => Promise<void>): TemplateResult {
     return html`<div class="actions">
-      <button type="button" class="button" part="button" @click=${this.#onRetry}>Try again</button>
+      <button type="button" class="button" part="button" @click=${onClick}>${label}</button>
     </div>`;
   }
 }
 
-function sameTarget(a: Target, b: Target): boolean {
+function unconfigured(text: string): Extract<View, { text: string }> {
+  return { state: 'unconfigured', text };
+}
+
+function sameTarget(a: Target, b: Target | undefined): boolean {
   return (
-    a.client === b.client && a.nhsNumber === b.nhsNumber && a.accessContext === b.accessContext
+    a.client === b?.client && a.nhsNumber === b.nhsNumber && a.accessContext === b.accessContext
   );
-}
-
-function errorState(error: unknown): ErrorState {
-  if (isCpisApiError(error, 401)) return 'signed-out';
-  if (isCpisApiError(error, 403)) return 'forbidden';
-  return 'failed';
-}
-
-function errorView(
-  request: CheckRequest,
-  at: Date,
-): { nhsNumber: string; accessContext: AccessContext; at: Date; userInitiated: boolean } {
-  return {
-    nhsNumber: request.nhsNumber,
-    accessContext: request.accessContext,
-    at,
-    userInitiated: request.userInitiated,
-  };
 }
 
 function nhsNumberText(nhsNumber: string): TemplateResult {
@@ -489,12 +449,8 @@ function timeText(at: Date): TemplateResult {
   return html`<time datetime=${isoOrEmpty(at)}>${londonTimeMaybeDay(at)}</time>`;
 }
 
-function checkedAt(checkedAt: string): TemplateResult {
-  return timeText(new Date(checkedAt));
-}
-
 function renderPlan(plan: Plan): TemplateResult {
-  const authority = plan.responsibleAuthority;
+  const { responsibleAuthority: authority, startDate, endDate } = plan;
   const active = plan.status === 'active';
   return html`<li class="plan ${active ? '' : 'plan--ended'}" part="plan">
     <h3>${PLAN_TYPE_LABELS[plan.type]}</h3>
@@ -502,10 +458,9 @@ function renderPlan(plan: Plan): TemplateResult {
       ${
         active
           ? html`<strong class="tag tag--active">Active</strong> since
-              ${calendarDateText(plan.startDate)}`
+              ${calendarDateText(startDate)}`
           : html`<strong class="tag tag--ended">Ended</strong>
-              ${plan.endDate ? calendarDateText(plan.endDate) : ''} (started
-              ${calendarDateText(plan.startDate)})`
+              ${endDate ? calendarDateText(endDate) : ''} (started ${calendarDateText(startDate)})`
       }
     </p>
     ${
@@ -515,27 +470,22 @@ function renderPlan(plan: Plan): TemplateResult {
     }
     <p>Responsible local authority: <strong>${authority.name}</strong></p>
     <ul class="phones">
-      <li>
-        Office hours:
-        <a part="phone" href=${telHref(authority.officeHoursPhone)}
-          >${authority.officeHoursPhone}</a
-        >
-      </li>
-      <li>
-        Emergency duty (out of hours):
-        <a part="phone" href=${telHref(authority.emergencyDutyPhone)}
-          >${authority.emergencyDutyPhone}</a
-        >
-      </li>
+      <li>Office hours: ${phoneLink(authority.officeHoursPhone)}</li>
+      <li>Emergency duty (out of hours): ${phoneLink(authority.emergencyDutyPhone)}</li>
     </ul>
   </li>`;
 }
 
+function phoneLink(phone: string): TemplateResult {
+  return html`<a part="phone" href=${telHref(phone)}>${phone}</a>`;
+}
+
 function notifiedText(result: CheckResult): string {
-  const names = result.notifiedAuthorities.map((odsCode) => {
-    const plan = result.plans.find((p) => p.responsibleAuthority.odsCode === odsCode);
-    return plan ? plan.responsibleAuthority.name : `the local authority with ODS code ${odsCode}`;
-  });
+  const names = result.notifiedAuthorities.map(
+    (odsCode) =>
+      result.plans.find((p) => p.responsibleAuthority.odsCode === odsCode)?.responsibleAuthority
+        .name ?? `the local authority with ODS code ${odsCode}`,
+  );
   if (names.length === 1) return `${names[0]} has been told about this check.`;
   if (names.length > 1)
     return `These local authorities have been told about this check: ${names.join('; ')}.`;
@@ -544,46 +494,22 @@ function notifiedText(result: CheckResult): string {
     : 'No local authority was told about this check: it repeats one made by you from this setting in the last 24 hours, which they were told about.';
 }
 
-function notCheckableText(view: { why: NotCheckable; raw: string; nhsNumber: string }): string {
-  switch (view.why) {
-    case 'missing':
-      return 'there is no NHS number for this patient.';
-    case 'invalid':
-      return `“${view.raw}” is not a valid NHS number.`;
-    case 'unverified':
-      return `the NHS number ${formatNhsNumber(view.nhsNumber)} has not been verified on PDS (the Personal Demographics Service). Trace the patient on PDS first.`;
-  }
-}
-
-function unconfiguredText(
-  problem: 'no-client' | 'no-context' | 'bad-context',
-  accessContext?: string,
-): string {
-  switch (problem) {
-    case 'no-client':
-      return 'there is no CP-IS client. Call provideCpisClient(root, client) on an ancestor, or set the client property.';
-    case 'no-context':
-      return 'set access-context to "unscheduled" or "scheduled"; it is never defaulted.';
-    case 'bad-context':
-      return `access-context is “${accessContext}”; it must be "unscheduled" or "scheduled".`;
-  }
-}
-
 function announcement(view: View): string {
+  const nhsNumber = 'nhsNumber' in view ? `NHS No. ${formatNhsNumber(view.nhsNumber)}` : '';
   switch (view.state) {
     case 'checking':
-      return `Checking CP-IS for NHS No. ${formatNhsNumber(view.nhsNumber)}.`;
+      return `Checking CP-IS for ${nhsNumber}.`;
     case 'record-found':
-      return `Important: CP-IS record found for NHS No. ${formatNhsNumber(view.nhsNumber)}.`;
+      return `Important: CP-IS record found for ${nhsNumber}.`;
     case 'no-record':
-      return `No CP-IS record for NHS No. ${formatNhsNumber(view.nhsNumber)}, checked ${londonTimeMaybeDay(new Date(view.result.checkedAt))}. ${NO_RECORD_MEANING}`;
+      return `No CP-IS record for ${nhsNumber}, checked ${londonTimeMaybeDay(new Date(view.result.checkedAt))}. ${NO_RECORD_MEANING}`;
+    // A failure the user just caused is announced by its role="alert" instead.
     case 'failed':
-      // A failure the user just caused is announced by its role="alert" instead.
-      return view.userInitiated ? '' : `Important: ${FAILED}`;
+      return view.request.userInitiated ? '' : `Important: ${FAILED}`;
     case 'signed-out':
-      return view.userInitiated ? '' : SIGNED_OUT;
+      return view.request.userInitiated ? '' : SIGNED_OUT;
     case 'forbidden':
-      return view.userInitiated
+      return view.request.userInitiated
         ? ''
         : 'Your role cannot make this kind of CP-IS check. CP-IS not checked.';
     default:

@@ -3,69 +3,49 @@
  * Europe/London (the contract's times are UTC); calendar dates are already London days
  * and are formatted without any time-zone shift.
  */
-const formatters = new Map<string, Intl.DateTimeFormat>();
+const formatters: Record<string, Intl.DateTimeFormat> = {};
 
-function formatter(key: string, options: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
-  let f = formatters.get(key);
-  if (!f) {
-    f = new Intl.DateTimeFormat('en-GB', options);
-    formatters.set(key, f);
-  }
-  return f;
+/** `14:02` or `25 November 2025` in `timeZone`, with one formatter of each made on first use. */
+function format(instant: Date, timeZone: string, kind: 'time' | 'day'): string {
+  const key = timeZone + kind;
+  formatters[key] ??= new Intl.DateTimeFormat(
+    'en-GB',
+    kind === 'time'
+      ? { timeZone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }
+      : { timeZone, day: 'numeric', month: 'long', year: 'numeric' },
+  );
+  return formatters[key].format(instant);
 }
 
+const LONDON = 'Europe/London';
 const UNKNOWN = 'an unknown time';
 
 const valid = (instant: Date): boolean => !Number.isNaN(instant.getTime());
 
 /** `14:02`: the 24-hour London time of an instant. */
 export function londonTime(instant: Date): string {
-  if (!valid(instant)) return UNKNOWN;
-  return formatter('time', {
-    timeZone: 'Europe/London',
-    hour: '2-digit',
-    minute: '2-digit',
-    hourCycle: 'h23',
-  }).format(instant);
-}
-
-/** `25 November 2025`: the London calendar day of an instant. */
-export function londonDay(instant: Date): string {
-  if (!valid(instant)) return UNKNOWN;
-  return formatter('day', {
-    timeZone: 'Europe/London',
-    day: 'numeric',
-    month: 'long',
-    year: 'numeric',
-  }).format(instant);
+  return valid(instant) ? format(instant, LONDON, 'time') : UNKNOWN;
 }
 
 /** `25 November 2025 at 14:02` */
 export function londonDateTime(instant: Date): string {
-  if (!valid(instant)) return UNKNOWN;
-  return `${londonDay(instant)} at ${londonTime(instant)}`;
+  return valid(instant) ? `${format(instant, LONDON, 'day')} at ${londonTime(instant)}` : UNKNOWN;
 }
 
 /** `14:02` when `instant` is today in London, else `14:02 on 25 November 2025`. */
 export function londonTimeMaybeDay(instant: Date, now: Date = new Date()): string {
   if (!valid(instant)) return UNKNOWN;
-  const time = londonTime(instant);
-  const day = londonDay(instant);
-  return day === londonDay(now) ? time : `${time} on ${day}`;
+  const day = format(instant, LONDON, 'day');
+  return day === format(now, LONDON, 'day')
+    ? londonTime(instant)
+    : `${londonTime(instant)} on ${day}`;
 }
 
 /** `15 January 2025` for the calendar date `2025-01-15`; anything else is returned as it is. */
 export function calendarDateText(date: string): string {
   const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(date);
-  if (!m) return date;
-  const utc = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
-  if (Number.isNaN(utc.getTime())) return date;
-  return formatter('calendar', {
-    timeZone: 'UTC',
-    day: 'numeric',
-    month: 'long',
-    year: 'numeric',
-  }).format(utc);
+  const utc = new Date(m ? Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])) : NaN);
+  return valid(utc) ? format(utc, 'UTC', 'day') : date;
 }
 
 /** A `tel:` URL holding only the digits and `+` of a printed phone number. */

@@ -5,10 +5,6 @@ export const notificationInboxStyles = [
   hostStyles,
   buttonStyles,
   css`
-    .inbox {
-      margin: 0;
-    }
-
     h2 {
       margin: 0 0 var(--cpis-space-2, 8px);
       font-size: 1.5em;
@@ -41,16 +37,13 @@ export const notificationInboxStyles = [
       flex: none;
       width: 24px;
       height: 24px;
+      color: var(--cpis-color-primary, #005eb8);
       --icon-mark: var(--cpis-color-background, #ffffff);
     }
 
     .status--problem .icon {
       color: var(--cpis-color-critical, #d5281b);
       --icon-mark: var(--cpis-color-warning-background, #fff9c4);
-    }
-
-    .status .icon {
-      color: var(--cpis-color-primary, #005eb8);
     }
 
     .items {
@@ -66,13 +59,6 @@ export const notificationInboxStyles = [
       border: 1px solid var(--cpis-color-border, #d8dde0);
       border-left: 8px solid var(--cpis-color-primary, #005eb8);
       background: var(--cpis-color-background, #ffffff);
-    }
-
-    h3 {
-      margin: 0 0 var(--cpis-space-1, 4px);
-      font-size: 1.1875em;
-      font-weight: 700;
-      line-height: 1.3;
     }
 
     .when {
@@ -94,10 +80,6 @@ export const notificationInboxStyles = [
     dd {
       margin: 0;
       overflow-wrap: anywhere;
-    }
-
-    .nhs-number {
-      white-space: nowrap;
     }
 
     .actions {

@@ -7,11 +7,12 @@ import {
   type TemplateResult,
 } from 'lit';
 import { formatNhsNumber } from '@cpis/domain';
-import { isCpisApiError, type CpisClient, type Notification } from '@cpis/sdk';
+import type { CpisClient, Notification } from '@cpis/sdk';
 import { streamNotifications } from '@cpis/sdk/stream';
 import { CpisClientController } from '../context.js';
 import { isoOrEmpty, londonDateTime, londonTime } from '../internal/format.js';
 import { infoIcon, setupIcon, warningIcon } from '../internal/icons.js';
+import { problemState } from '../internal/problem-state.js';
 import { REASON_LABELS } from '../internal/words.js';
 import { notificationInboxStyles } from './notification-inbox.styles.js';
 
@@ -59,10 +60,10 @@ export class CpisNotificationInbox extends LitElement {
   static override properties: PropertyDeclarations = {
     odsCode: { attribute: 'ods-code' },
     client: { attribute: false },
-    phase: { state: true, attribute: false },
-    items: { state: true, attribute: false },
-    live: { state: true, attribute: false },
-    announcement: { state: true, attribute: false },
+    phase: { state: true },
+    items: { state: true },
+    live: { state: true },
+    announcement: { state: true },
   };
 
   /** The local authority whose notifications are shown. */
@@ -169,7 +170,7 @@ export class CpisNotificationInbox extends LitElement {
       after = page.nextCursor;
       this.phase = 'ready';
     } catch (error) {
-      if (!signal.aborted) this.phase = problemOf(error);
+      if (!signal.aborted) this.phase = problemState(error);
       return;
     }
     this.live = 'live';
@@ -291,12 +292,6 @@ function renderNotification(n: Notification): TemplateResult {
 function unique(items: Notification[]): Notification[] {
   const seen = new Set<string>();
   return items.filter((n) => !seen.has(n.notificationId) && seen.add(n.notificationId));
-}
-
-function problemOf(error: unknown): 'failed' | 'signed-out' | 'forbidden' {
-  if (isCpisApiError(error, 401)) return 'signed-out';
-  if (isCpisApiError(error, 403)) return 'forbidden';
-  return 'failed';
 }
 
 declare global {

@@ -4,8 +4,9 @@ import { css } from 'lit';
  * The host reset every element shares. A clinical banner must stay readable whatever the
  * host page's CSS does (hazard 6): outer-page rules beat `:host` rules unless both are
  * `!important`, and then the shadow tree's `!important` wins — so the properties that
- * decide whether the text can be seen are `!important` here. Sizes are in px (never rem:
- * a hostile `html { font-size: 2px }` would shrink rem). Appearance is themed through the
+ * decide whether the text can be seen are `!important` here. Inside the shadow tree the
+ * page's rules never reach, so nothing else needs it. Sizes are in px (never rem: a
+ * hostile `html { font-size: 2px }` would shrink rem). Appearance is themed through the
  * `--cpis-*` custom properties, layout through `::part()`, hiding through `hidden`.
  */
 export const hostStyles = css`
@@ -43,16 +44,15 @@ export const hostStyles = css`
   }
 
   .visually-hidden {
-    position: absolute !important;
-    width: 1px !important;
-    height: 1px !important;
-    margin: 0 !important;
-    padding: 0 !important;
-    overflow: hidden !important;
-    clip: rect(0 0 0 0) !important;
-    clip-path: inset(50%) !important;
-    border: 0 !important;
-    white-space: nowrap !important;
+    position: absolute;
+    width: 1px;
+    height: 1px;
+    margin: 0;
+    padding: 0;
+    overflow: hidden;
+    clip-path: inset(50%);
+    border: 0;
+    white-space: nowrap;
   }
 
   p {
@@ -63,9 +63,18 @@ export const hostStyles = css`
     margin-bottom: 0;
   }
 
+  h3 {
+    margin: 0 0 var(--cpis-space-1, 4px);
+    font-size: 1.1875em;
+    line-height: 1.3;
+  }
+
+  .nhs-number {
+    white-space: nowrap;
+  }
+
   a {
     color: var(--cpis-color-link, #005eb8);
-    text-decoration: underline;
     text-underline-offset: 0.1em;
   }
 
@@ -79,7 +88,8 @@ export const hostStyles = css`
   }
 
   /* NHS focus: yellow behind dark text with a dark underline (nhsuk-frontend focus mixin). */
-  a:focus-visible {
+  a:focus-visible,
+  summary:focus-visible {
     outline: 4px solid transparent;
     outline-offset: 4px;
     color: var(--cpis-color-focus-text, #212b32);
@@ -90,7 +100,9 @@ export const hostStyles = css`
     text-decoration: none;
   }
 
-  [tabindex='-1']:focus {
+  [tabindex='-1']:focus,
+  summary:focus,
+  .button:focus {
     outline: none;
   }
 
@@ -104,7 +116,6 @@ export const hostStyles = css`
 /** The NHS button, primary (green) and secondary (outlined), with the NHS focus ring. */
 export const buttonStyles = css`
   .button {
-    display: inline-block;
     position: relative;
     margin: 0 var(--cpis-space-3, 16px) 4px 0;
     padding: 10px 16px;
@@ -117,7 +128,6 @@ export const buttonStyles = css`
     font: inherit;
     font-weight: 600;
     line-height: 1.25;
-    text-align: center;
     cursor: pointer;
     -webkit-appearance: none;
     appearance: none;
@@ -142,10 +152,6 @@ export const buttonStyles = css`
 
   .button--secondary:hover {
     background-color: var(--cpis-color-secondary-hover, #e8edee);
-  }
-
-  .button:focus {
-    outline: none;
   }
 
   .button:focus-visible {
