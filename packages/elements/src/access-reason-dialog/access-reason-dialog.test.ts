@@ -77,6 +77,21 @@ describe('show()', () => {
     expect(await answer).toEqual({ code: 'clinical-review' });
   });
 
+  it('opens with a preselected reason ticked and focused, still waiting for the user to confirm', async () => {
+    const opener = document.createElement('button');
+    document.body.append(opener);
+    const el = await mount('cpis-access-reason-dialog', {});
+    opener.focus();
+    const answer = (el as CpisAccessReasonDialog).show('safeguarding-concern');
+    await until(() => inner(el as CpisAccessReasonDialog).open, true);
+    const ticked = $<HTMLInputElement>(el, 'input[value="safeguarding-concern"]');
+    expect(ticked.checked).toBe(true);
+    expect(deepActiveElement()).toBe(ticked);
+    expect(inner(el as CpisAccessReasonDialog).open).toBe(true);
+    await submit(el as CpisAccessReasonDialog);
+    expect(await answer).toEqual({ code: 'safeguarding-concern' });
+  });
+
   it('starts blank each time it opens', async () => {
     const first = await opened();
     $<HTMLInputElement>(first.el, '#code-3').click();

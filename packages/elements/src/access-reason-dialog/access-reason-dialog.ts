@@ -100,21 +100,24 @@ export class CpisAccessReasonDialog extends LitElement {
   /**
    * Opens the dialog as a modal and resolves with the reason given, or `null` when the
    * user cancels (Cancel or Escape). Focus returns to what had it before. Calling it while
-   * open returns the same promise.
+   * open returns the same promise. `preselect` ticks a reason the host has already
+   * decided on (the banner's `reason` attribute); the user still confirms it.
    */
-  async show(): Promise<AccessReason | null> {
+  async show(preselect?: ReasonCode): Promise<AccessReason | null> {
     if (this.#pending) return this.#pending;
     this.#opener = deepActiveElement();
     this.#answer = null;
-    this.code = undefined;
+    this.code = preselect;
     this.comment = '';
     this.errors = {};
     this.announcedCount = '';
     const pending = (this.#pending = new Promise((resolve) => (this.#resolve = resolve)));
     await this.updateComplete;
     this.#find<HTMLFormElement>('form')?.reset();
+    const chosen = preselect && this.#find<HTMLInputElement>(`input[value="${preselect}"]`);
+    if (chosen) chosen.checked = true;
     this.#dialog.showModal();
-    this.#find('#code-0')?.focus();
+    (chosen || this.#find('#code-0'))?.focus();
     return pending;
   }
 

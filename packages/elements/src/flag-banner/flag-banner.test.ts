@@ -667,6 +667,27 @@ describe('the access-reason dialog, keyboard only', () => {
     expect(deepActiveElement()?.id).toBe('heading');
   });
 
+  it('opens the dialog with its reason attribute ticked, and checks only once the user confirms', async () => {
+    const { client, requests } = await mockClient();
+    const el = await banner(
+      { 'nhs-number': cpp.nhsNumber, reason: 'safeguarding-concern' },
+      client,
+    );
+    await userEvent.tab();
+    await userEvent.keyboard('{Enter}');
+    const dialog = $(el, 'cpis-access-reason-dialog')!;
+    await until(() => dialog.shadowRoot?.querySelector('dialog')?.open, true);
+    expect((deepActiveElement() as HTMLInputElement | null)?.value).toBe('safeguarding-concern');
+    expect(requests).toHaveLength(0);
+    await userEvent.tab();
+    await userEvent.tab();
+    await userEvent.keyboard('{Enter}');
+    await until(() => el.state, 'record-found');
+    expect(await requests[0]!.clone().json()).toMatchObject({
+      reason: { code: 'safeguarding-concern' },
+    });
+  });
+
   it('closes on Escape with no request, and gives focus back to Check CP-IS', async () => {
     const { client, requests } = await mockClient();
     const el = await banner({ 'nhs-number': cpp.nhsNumber }, client);

@@ -328,7 +328,8 @@ export class CpisFlagBanner extends LitElement {
     const dialog = this.#dialog();
     if (!target || !dialog) return;
     this.#dialogTarget = target;
-    const reason = await dialog.show().finally(() => (this.#dialogTarget = undefined));
+    const preselect = isReasonCode(this.reason) ? this.reason : undefined;
+    const reason = await dialog.show(preselect).finally(() => (this.#dialogTarget = undefined));
     const now = this.#target();
     // Cancelled, or the patient changed while the dialog was open.
     if (!reason || !now || !sameTarget(now, target)) return;
