@@ -138,6 +138,28 @@ describe('answers refused with a CpisContractError', () => {
     expect(refusal(without(recordFound(), field)).rule).toBe(`${field} missing`);
   });
 
+  it.each(['yesterday', 'not a time', '2025-13-45T99:99:99Z'])(
+    'a checkedAt that is not a time (%s): it would print as "checked an unknown time"',
+    (checkedAt) => {
+      expect(refusal(noRecord({ checkedAt })).rule).toBe('checkedAt is not a time');
+    },
+  );
+
+  it.each([
+    ['null', null],
+    ['a string', 'Homerton'],
+    ['without its setting', { accessedAt: '2025-11-25T14:02:00.000Z', userRole: 'Nurse' }],
+    [
+      'without its role',
+      { accessedAt: '2025-11-25T14:02:00.000Z', setting: { odsCode: 'RQXM1', name: 'ED' } },
+    ],
+    ['without its time', { setting: { odsCode: 'RQXM1', name: 'ED' }, userRole: 'Nurse' }],
+  ])('an access-history entry that is %s', (_name, entry) => {
+    expect(refusal(recordFound({ accessHistory: [entry] })).rule).toBe(
+      'an access-history entry is not one',
+    );
+  });
+
   it('accessHistory or notifiedAuthorities that are not arrays', () => {
     expect(refusal(recordFound({ accessHistory: {} })).rule).toBe('accessHistory is not an array');
     expect(refusal(recordFound({ notifiedAuthorities: '211' })).rule).toBe(

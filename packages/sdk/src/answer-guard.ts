@@ -36,6 +36,8 @@ export function assertCheckResult(answer: unknown, asked?: CheckRequest): CheckR
   const { nhsNumber, outcome, plans, accessHistory, accessContext } = answer;
   ensure(isText(answer.checkId), 'checkId missing');
   ensure(isText(answer.checkedAt), 'checkedAt missing');
+  // Every result state says when it was checked; a time no one can read is no result.
+  ensure(!Number.isNaN(Date.parse(answer.checkedAt)), 'checkedAt is not a time');
   ensure(typeof nhsNumber === 'string' && isValidNhsNumber(nhsNumber), 'nhsNumber not valid');
   ensure(!asked || nhsNumber === asked.nhsNumber, 'nhsNumber is not the one asked about');
   ensure(CONTEXTS.includes(accessContext as string), 'unknown accessContext');
@@ -49,6 +51,17 @@ export function assertCheckResult(answer: unknown, asked?: CheckRequest): CheckR
     ensure(accessHistory.length === 0, 'no-record with an access history');
   } else {
     ensure(plans.length > 0, 'record-found without a plan');
+  }
+  // The banner shows the history too (<cpis-access-history>): a broken entry would break it.
+  for (const entry of accessHistory) {
+    ensure(
+      isFields(entry) &&
+        isFields(entry.setting) &&
+        typeof entry.setting.name === 'string' &&
+        typeof entry.userRole === 'string' &&
+        isText(entry.accessedAt),
+      'an access-history entry is not one',
+    );
   }
   for (const plan of plans) {
     ensure(isFields(plan), 'a plan is not an object');

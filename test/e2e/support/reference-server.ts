@@ -31,11 +31,18 @@ export interface ReferenceServer {
   stop(): Promise<void>;
 }
 
+export interface ReferenceServerOptions {
+  /** More configuration for the server, e.g. `CORS_ORIGINS` for a page served elsewhere. */
+  env?: Record<string, string>;
+}
+
 /**
  * The reference server as `npm start` runs it (development mode: seeded, examples at `/`,
  * `POST /v1/dev/tokens`), on a free port with its own temporary SQLite file.
  */
-export async function startReferenceServer(): Promise<ReferenceServer> {
+export async function startReferenceServer(
+  options: ReferenceServerOptions = {},
+): Promise<ReferenceServer> {
   ensureBuilt();
   const dataDir = mkdtempSync(join(tmpdir(), 'cpis-e2e-'));
   const port = await freePort();
@@ -50,6 +57,7 @@ export async function startReferenceServer(): Promise<ReferenceServer> {
       HOST: '127.0.0.1',
       CPIS_SQLITE_PATH: join(dataDir, 'cpis.sqlite'),
       LOG_LEVEL: 'warn',
+      ...options.env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -139,6 +139,12 @@ async function askedNumber(request: Request): Promise<string> {
   return ((await request.clone().json()) as { nhsNumber: string }).nhsNumber;
 }
 
+/** A well-formed no-record answer to whatever the request asked. */
+async function echoNoRecord(request: Request): Promise<CheckResult> {
+  const asked = (await request.clone().json()) as Pick<CheckResult, 'nhsNumber' | 'accessContext'>;
+  return { ...noRecord(asked.nhsNumber), accessContext: asked.accessContext };
+}
+
 // ---------------------------------------------------------------------------------------
 // A banner under observation
 
@@ -336,7 +342,7 @@ describe('faults between the network and the banner: failed, never no-record', (
       // 0 s: first attempt; 1 s: the retry it asked for; 2 s would pass the deadline.
       expect(rig.sent).toHaveLength(2);
       expect(rig.sent[1]!.at - rig.sent[0]!.at).toBeGreaterThanOrEqual(950);
-      expect(performance.now() - rig.startedAt).toBeLessThan(1800 + 500);
+      expect(performance.now() - rig.startedAt).toBeLessThan(1800 + 1000);
     });
 
     it('recovers when the second attempt succeeds', async () => {
@@ -362,7 +368,8 @@ describe('faults between the network and the banner: failed, never no-record', (
       const error = await expectFailed(rig);
       expect((error as CpisApiError).status).toBe(429);
       expect(rig.sent).toHaveLength(1);
-      expect(performance.now() - rig.startedAt).toBeLessThan(1000);
+      // Neither the 30 s it asked for nor the deadline was waited out.
+      expect(performance.now() - rig.startedAt).toBeLessThan(1500);
     });
   });
 
@@ -498,7 +505,12 @@ describe('faults between the network and the banner: failed, never no-record', (
     it('the old no-record arrives while the new number’s check fails: failed, never the old no-record', async () => {
       const rig = await watched(
         OTHER,
-        api(OTHER, 250, (n) => json(201, noRecord(n)), () => problem(503)),
+        api(
+          OTHER,
+          250,
+          (n) => json(201, noRecord(n)),
+          () => problem(503),
+        ),
         { retries: 0 },
       );
       expect(rig.el.state).toBe('checking');
@@ -517,8 +529,7 @@ describe('faults between the network and the banner: failed, never no-record', (
           OTHER,
           300,
           (n) => json(201, recordFound(n)),
-          (n) =>
-            json(201, recordFound(n, { ...SHEFFIELD, odsCode: '211', name: 'Tower Hamlets' })),
+          (n) => json(201, recordFound(n, { ...SHEFFIELD, odsCode: '211', name: 'Tower Hamlets' })),
         ),
       );
       rig.el.setAttribute('nhs-number', THIRD);
@@ -557,7 +568,12 @@ describe('faults between the network and the banner: failed, never no-record', (
     it('the old no-record arrives after the new number’s check timed out: failed', async () => {
       const rig = await watched(
         OTHER,
-        api(OTHER, 500, (n) => json(201, noRecord(n)), (_n, request) => hang(request)),
+        api(
+          OTHER,
+          500,
+          (n) => json(201, noRecord(n)),
+          (_n, request) => hang(request),
+        ),
         { timeoutMs: 100, deadlineMs: 300 },
       );
       rig.el.setAttribute('nhs-number', ASKED);
@@ -570,7 +586,12 @@ describe('faults between the network and the banner: failed, never no-record', (
     it('the old no-record arrives when the new number is not to be checked: not-checked', async () => {
       const rig = await watched(
         OTHER,
-        api(OTHER, 250, (n) => json(201, noRecord(n)), () => problem(500)),
+        api(
+          OTHER,
+          250,
+          (n) => json(201, noRecord(n)),
+          () => problem(500),
+        ),
       );
       rig.el.removeAttribute('auto-check');
       rig.el.setAttribute('nhs-number', ASKED);
@@ -664,8 +685,9 @@ describe('verification: a number not marked verified is never checked', () => {
 
   /** Mounts one banner per combination, all over one counting client; `verified` adds the attribute. */
   async function mountAll(verified: boolean) {
-    const fetch = controlledFetch(async (request) => json(201, noRecord(await askedNumber(request))));
-    const client = clientOver(fetch);
+    const fetch = controlledFetch(async (request) => json(201, await echoNoRecord(request)));
+    // Hundreds of banners at once on a busy machine: no attempt may time out here.
+    const client = clientOver(fetch, { timeoutMs: 5000, deadlineMs: 10_000 });
     const host = document.createElement('div');
     document.body.append(host);
     provide(host, client);
@@ -732,7 +754,7 @@ describe('verification: a number not marked verified is never checked', () => {
   });
 
   it('sends none when nhs-number-verified is set and removed before the banner renders', async () => {
-    const fetch = controlledFetch(async (request) => json(201, noRecord(await askedNumber(request))));
+    const fetch = controlledFetch(async (request) => json(201, await echoNoRecord(request)));
     const el = document.createElement('cpis-flag-banner');
     el.setAttribute('nhs-number', personas.noRecord.nhsNumber);
     el.setAttribute('access-context', 'unscheduled');
@@ -763,7 +785,11 @@ describe('verification: a number not marked verified is never checked', () => {
       );
     });
     expect(checking.length).toBe(3 * 2 * 2 * 2);
-    await until(() => sent.length, checking.length);
+    // One check each (counted by Idempotency-Key, whatever the retries).
+    const checks = (): number =>
+      new Set(sent.map((s) => s.request.headers.get('Idempotency-Key'))).size;
+    await until(checks, checking.length);
     for (const { body } of sent) expect(body.nhsNumberVerified).toBe(true);
+    await Promise.all(checking.map(({ el }) => until(() => el.state, 'no-record')));
   });
 });

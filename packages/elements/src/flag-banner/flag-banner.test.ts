@@ -164,6 +164,22 @@ describe('not-checkable', () => {
     expect(requests).toHaveLength(0);
   });
 
+  it('reads nhs-number-verified=false as not verified, so a host writing String(false) never checks', async () => {
+    const { client, requests } = await mockClient();
+    const n = personas.unverifiedNumber.nhsNumber;
+    for (const value of ['false', 'FALSE', ' false ']) {
+      const el = await mount(
+        'cpis-flag-banner',
+        { 'nhs-number': n, 'nhs-number-verified': value, 'access-context': 'unscheduled', ...AUTO },
+        { client },
+      );
+      expect(el.state).toBe('not-checkable');
+      el.remove();
+    }
+    await new Promise((r) => setTimeout(r, 50));
+    expect(requests).toHaveLength(0);
+  });
+
   it('accepts an NHS number written with spaces', async () => {
     const { client } = await mockClient();
     const el = await banner({ 'nhs-number': spaced(cpp.nhsNumber), ...AUTO }, client);

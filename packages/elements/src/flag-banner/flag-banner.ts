@@ -102,7 +102,7 @@ const CONTEXTS = '"unscheduled" or "scheduled"';
  * @tag cpis-flag-banner
  *
  * @attr nhs-number - The patient's NHS number (spaces and dashes allowed).
- * @attr nhs-number-verified - Present when the host has traced the number on PDS. Without it the banner never checks.
+ * @attr nhs-number-verified - Present when the host has traced the number on PDS. Without it the banner never checks. Unlike a plain HTML boolean, the value `"false"` also means not verified, so `setAttribute('nhs-number-verified', String(traced))` can never check an untraced number.
  * @attr access-context - `unscheduled` (notifies the local authority) or `scheduled` (a silent read). Never defaulted.
  * @attr auto-check - Check as soon as the banner is configured, with `reason` as the reason.
  * @attr reason - The reason code for `auto-check`; any code except `other`.
@@ -138,7 +138,14 @@ export class CpisFlagBanner extends LitElement {
 
   static override properties: PropertyDeclarations = {
     nhsNumber: { attribute: 'nhs-number' },
-    nhsNumberVerified: { type: Boolean, attribute: 'nhs-number-verified' },
+    nhsNumberVerified: {
+      type: Boolean,
+      attribute: 'nhs-number-verified',
+      converter: {
+        fromAttribute: verifiedFromAttribute,
+        toAttribute: (v: boolean) => (v ? '' : null),
+      },
+    },
     accessContext: { attribute: 'access-context' },
     autoCheck: { type: Boolean, attribute: 'auto-check' },
     reason: {},
@@ -522,4 +529,12 @@ declare global {
   interface HTMLElementTagNameMap {
     'cpis-flag-banner': CpisFlagBanner;
   }
+}
+
+/**
+ * `nhs-number-verified` is present, and not "false": a host that writes the attribute from a
+ * boolean (`String(traced)`) must never make an untraced number checkable (hazard H8).
+ */
+function verifiedFromAttribute(value: string | null): boolean {
+  return value !== null && value.trim().toLowerCase() !== 'false';
 }
