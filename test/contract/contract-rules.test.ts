@@ -7,6 +7,9 @@ import {
   PHONE_PATTERN,
   PLAN_ID_PATTERN,
   PRINCIPAL_KINDS,
+  PROBLEM_KINDS,
+  problemType,
+  type ProblemKind,
   REASON_CODES,
   expectedStatus,
   type OperationId,
@@ -74,5 +77,12 @@ describe('the contract and @cpis/domain say the same thing', () => {
 
   it('reason codes match the contract', () => {
     expect([...REASON_CODES]).toEqual(schemas.ReasonCode?.enum);
+  });
+});
+
+describe('the problem registry', () => {
+  it('in @cpis/domain names exactly the problem types of the contract', () => {
+    const registry = Object.keys(PROBLEM_KINDS).map((kind) => problemType(kind as ProblemKind));
+    expect(registry.sort()).toEqual([...(schemas.ProblemType?.enum ?? [])].sort());
   });
 });

@@ -10,3 +10,4 @@ export * from './visibility.js';
 export type { components, operations, paths } from './generated/cpis.js';
 export * from './batch.js';
 export * from './limits.js';
+export * from './problems.js';

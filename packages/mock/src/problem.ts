@@ -1,25 +1,8 @@
-import type { components, FieldError } from '@cpis/domain';
+import { PROBLEM_KINDS, type ProblemKind, type components, type FieldError } from '@cpis/domain';
 
 type Problem = components['schemas']['Problem'];
 
-/** The contract's problem registry: one kind per `urn:cpis:problem:<kind>`. */
-export const PROBLEM_KINDS = {
-  'invalid-request': { status: 400, title: 'Invalid request' },
-  'invalid-nhs-number': { status: 400, title: 'Invalid NHS number' },
-  unauthenticated: { status: 401, title: 'Not signed in' },
-  forbidden: { status: 403, title: 'Not allowed' },
-  'not-found': { status: 404, title: 'Not found' },
-  'method-not-allowed': { status: 405, title: 'Method not allowed' },
-  conflict: { status: 409, title: 'Conflict' },
-  'payload-too-large': { status: 413, title: 'Payload too large' },
-  'unsupported-media-type': { status: 415, title: 'Unsupported media type' },
-  'idempotency-key-reused': { status: 422, title: 'Idempotency key reused' },
-  'rate-limited': { status: 429, title: 'Too many requests' },
-  internal: { status: 500, title: 'Internal error' },
-  unavailable: { status: 503, title: 'Service unavailable' },
-} as const satisfies Record<string, { status: number; title: string }>;
-
-export type ProblemKind = keyof typeof PROBLEM_KINDS;
+export { PROBLEM_KINDS, type ProblemKind };
 
 export interface ProblemOptions {
   detail?: string;
