@@ -16,6 +16,7 @@ import {
   principalClaims,
   type TestServer,
 } from './testing/harness.js';
+import { forEachEngine } from './testing/engines.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const checkBody = {
@@ -406,14 +407,16 @@ describe('CORS, when configured', () => {
   });
 });
 
-describe('health when the database is gone', () => {
-  it('answers 503 unavailable', async () => {
-    const s = await createTestServer();
-    await s.app.cpis.store.engine.destroy();
-    const response = await s.inject({ method: 'GET', url: '/v1/health' });
-    expect(response.statusCode).toBe(503);
-    expect(response.json()).toEqual({ status: 'unavailable' });
-    await s.close();
+forEachEngine(() => {
+  describe('health when the database is gone', () => {
+    it('answers 503 unavailable', async () => {
+      const s = await createTestServer();
+      await s.app.cpis.store.engine.destroy();
+      const response = await s.inject({ method: 'GET', url: '/v1/health' });
+      expect(response.statusCode).toBe(503);
+      expect(response.json()).toEqual({ status: 'unavailable' });
+      await s.close();
+    });
   });
 });
 

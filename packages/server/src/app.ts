@@ -41,10 +41,10 @@ import {
 import type { RouteContext } from './routes/context.js';
 import { CpisService } from './service.js';
 import type { Engine } from './store/engine.js';
+import { openEngine } from './store/open.js';
 import { seedIfEmpty } from './store/seed.js';
-import { createSqliteEngine } from './store/sqlite.js';
 import { Store } from './store/store.js';
-import { createValidatorCompiler, fieldErrors } from './validation.js';
+import { createValidatorCompiler, fieldErrors, illFormedText } from './validation.js';
 
 export interface BuildOptions {
   /** The clock (tests move it to prove the 24-hour collapse and the visibility windows). */
@@ -100,14 +100,17 @@ export async function buildApp(
   });
 
   const ownsEngine = options.engine === undefined;
-  const engine = options.engine ?? createSqliteEngine({ path: config.database.sqlitePath });
+  const engine = options.engine ?? openEngine(config.database);
   const store = new Store(engine);
   try {
-    await store.migrate();
-    if (config.seed) {
-      const { syntheticPopulation } = await import('@cpis/mock/fixtures');
-      await seedIfEmpty(store, syntheticPopulation(londonDate(now())), now());
-    }
+    // Several instances starting together on one PostgreSQL take turns here.
+    await engine.exclusive(async () => {
+      await store.migrate();
+      if (config.seed) {
+        const { syntheticPopulation } = await import('@cpis/mock/fixtures');
+        await seedIfEmpty(store, syntheticPopulation(londonDate(now())), now());
+      }
+    });
   } catch (error) {
     if (ownsEngine) await engine.destroy();
     throw error;
@@ -165,6 +168,7 @@ export async function buildApp(
     return503OnClosing: false,
   });
   app.decorate('cpis', { store, config });
+  engine.attachLogger(app.log);
 
   const operationOf = (request: FastifyRequest): OperationInfo | undefined => {
     const id = (request.routeOptions.schema as { operationId?: string } | undefined)?.operationId;
@@ -316,9 +320,22 @@ export async function buildApp(
         `This operation takes ${operation.bodyMediaTypes.join(' or ')}, not ${mediaType || 'a body without a Content-Type'}.`,
       );
     }
+    const illFormed = illFormedText(request.body);
+    if (illFormed !== undefined) {
+      throw new ProblemError(
+        'invalid-request',
+        'The request holds text that is not valid Unicode (a lone surrogate).',
+        [{ field: illFormed, message: 'is not valid Unicode text' }],
+      );
+    }
   });
 
   app.setErrorHandler((error: FastifyError, request, reply) => {
+    // A body sent to a path or method that does not exist: that is the answer, not the body.
+    if (request.is404 && isBodyError(error)) {
+      notFound(request, reply);
+      return;
+    }
     const { kind, detail, errors, headers } = describeError(error, engine, headerNames);
     if (kind === 'internal') request.log.error({ err: error }, 'unexpected error');
     else if (kind === 'unavailable') request.log.warn({ err: error }, 'database unavailable');
@@ -329,7 +346,7 @@ export async function buildApp(
       .send(problemBody(kind, request.id, detail, errors));
   });
 
-  app.setNotFoundHandler((request, reply) => {
+  const notFound = (request: FastifyRequest, reply: FastifyReply): void => {
     const path = request.url.split('?')[0] ?? '/';
     const match = matchPath(request.method, path);
     if (match !== undefined && match.operation === undefined) {
@@ -350,7 +367,8 @@ export async function buildApp(
       .code(404)
       .type(PROBLEM_CONTENT_TYPE)
       .send(problemBody('not-found', request.id, 'There is no such resource.'));
-  });
+  };
+  app.setNotFoundHandler(notFound);
 
   await app.register(swagger, {
     mode: 'static',
@@ -466,6 +484,13 @@ function describeError(
         headers: {},
       };
   }
+  if (engine.isUnstorable(error)) {
+    return {
+      kind: 'invalid-request',
+      detail: 'The request holds a character that cannot be stored (U+0000).',
+      headers: {},
+    };
+  }
   if (engine.isUnavailable(error)) {
     return {
       kind: 'unavailable',
@@ -483,6 +508,14 @@ function describeError(
     detail: 'An unexpected error occurred; it has been logged with this requestId.',
     headers: {},
   };
+}
+
+/** An error about the request body itself: its media type, size or syntax. */
+function isBodyError(error: FastifyError): boolean {
+  return (
+    (typeof error.code === 'string' && error.code.startsWith('FST_ERR_CTP_')) ||
+    (error instanceof ProblemError && error.kind === 'unsupported-media-type')
+  );
 }
 
 /** The route pattern (`/v1/checks/:checkId`), never the URL: it may carry anything. */

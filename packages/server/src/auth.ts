@@ -18,6 +18,7 @@ import {
 } from 'jose';
 import type { components } from '@cpis/domain';
 import type { JwtVerification } from './config.js';
+import { illFormedText } from './validation.js';
 
 export type TokenClaims = components['schemas']['TokenClaims'];
 export type DevTokenRequest = components['schemas']['DevTokenRequest'];
@@ -115,6 +116,11 @@ export async function createAuth(options: AuthOptions): Promise<Auth> {
       throw new AuthenticationError('The token does not carry the claims CP-IS needs.');
     }
     const claims = payload as unknown as TokenClaims;
+    // A name that no database can store as sent (a lone surrogate) would be changed on the
+    // way into the audit and the LA's notification: refused, as a body holding one is.
+    if (illFormedText(payload) !== undefined) {
+      throw new AuthenticationError('The token holds text that is not valid Unicode.');
+    }
     for (const [claim, max] of Object.entries(CLAIM_MAX_LENGTHS)) {
       const value = claims[claim as keyof typeof CLAIM_MAX_LENGTHS];
       if (value.length === 0 || value.length > max) {

@@ -33,7 +33,28 @@ describe('loadConfig', () => {
       streamHeartbeatMs: 15_000,
       jwt: { verification: { kind: 'secret', secret: DEVELOPMENT_JWT_SECRET } },
     });
-    expect(config.database.sqlitePath).toMatch(/[/\\]data[/\\]cpis\.sqlite$/);
+    expect(config.database).toMatchObject({ engine: 'sqlite' });
+    expect(config.database.engine === 'sqlite' && config.database.sqlitePath).toMatch(
+      /[/\\]data[/\\]cpis\.sqlite$/,
+    );
+  });
+
+  it('uses PostgreSQL when DATABASE_URL is set, with a pool of CPIS_DATABASE_POOL_SIZE', () => {
+    const url = 'postgres://cpis:secret@db.internal:5432/cpis?sslmode=require';
+    expect(loadConfig({ DATABASE_URL: url }).database).toEqual({
+      engine: 'postgres',
+      url,
+      poolSize: 10,
+    });
+    expect(
+      loadConfig({ DATABASE_URL: 'postgresql:///cpis', CPIS_DATABASE_POOL_SIZE: '25' }).database,
+    ).toEqual({ engine: 'postgres', url: 'postgresql:///cpis', poolSize: 25 });
+  });
+
+  it('never repeats a refused DATABASE_URL, which may hold a password', () => {
+    const error = refusal({ DATABASE_URL: 'mysql://root:hunter2@db/cpis' });
+    expect(error.variable).toBe('DATABASE_URL');
+    expect(error.message).not.toContain('hunter2');
   });
 
   it('reads every variable', () => {
@@ -80,7 +101,10 @@ describe('loadConfig', () => {
     [{ CPIS_MODE: 'prod' }, 'CPIS_MODE'],
     [{ PORT: '80a' }, 'PORT'],
     [{ PORT: '70000' }, 'PORT'],
-    [{ DATABASE_URL: 'postgres://x' }, 'DATABASE_URL'],
+    [{ DATABASE_URL: 'not a url' }, 'DATABASE_URL'],
+    [{ DATABASE_URL: 'mysql://db/cpis' }, 'DATABASE_URL'],
+    [{ DATABASE_URL: 'postgres://db/cpis', CPIS_SQLITE_PATH: 'x.sqlite' }, 'CPIS_SQLITE_PATH'],
+    [{ CPIS_DATABASE_POOL_SIZE: '1' }, 'CPIS_DATABASE_POOL_SIZE'],
     [{ CPIS_JWT_SECRET: 'short' }, 'CPIS_JWT_SECRET'],
     [{ CPIS_RATE_LIMIT_PER_MINUTE: '0' }, 'CPIS_RATE_LIMIT_PER_MINUTE'],
     [{ CORS_ORIGINS: 'ehr.example' }, 'CORS_ORIGINS'],

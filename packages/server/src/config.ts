@@ -17,12 +17,21 @@ export type JwtVerification =
   /** A JWKS URL, fetched and cached by jose. */
   | { kind: 'jwks'; url: string };
 
-export interface DatabaseConfig {
-  /** `sqlite` now; `postgres` is the planned engine behind the same store. */
-  engine: 'sqlite';
-  /** A file path, or `:memory:`. */
-  sqlitePath: string;
-}
+export type DatabaseConfig =
+  /** The embedded default. */
+  | {
+      engine: 'sqlite';
+      /** A file path, or `:memory:`. */
+      sqlitePath: string;
+    }
+  /** `DATABASE_URL` is set: one PostgreSQL shared by any number of server instances. */
+  | {
+      engine: 'postgres';
+      /** `postgres://user:password@host:port/database…`; it holds a password: never log it. */
+      url: string;
+      /** Connections this instance may open (`CPIS_DATABASE_POOL_SIZE`). */
+      poolSize: number;
+    };
 
 export interface ServerConfig {
   mode: ServerMode;
@@ -103,14 +112,8 @@ export function loadConfig(env: Env = process.env): ServerConfig {
   const port = integer('PORT', get('PORT'), 8080, 0, 65535);
   const host = get('HOST') ?? '127.0.0.1';
 
-  if (get('DATABASE_URL') !== undefined) {
-    throw new ConfigError(
-      'DATABASE_URL',
-      'the PostgreSQL engine is not in this build yet; unset DATABASE_URL to use the embedded SQLite database (CPIS_SQLITE_PATH)',
-    );
-  }
   const root = repoRoot();
-  const sqlitePath = get('CPIS_SQLITE_PATH') ?? join(root, 'data', 'cpis.sqlite');
+  const database = databaseConfig(get, root);
 
   const secret = get('CPIS_JWT_SECRET');
   const publicKey = get('CPIS_JWT_PUBLIC_KEY');
@@ -204,10 +207,7 @@ export function loadConfig(env: Env = process.env): ServerConfig {
     mode,
     port,
     host,
-    database: {
-      engine: 'sqlite',
-      sqlitePath: sqlitePath === ':memory:' ? sqlitePath : resolve(sqlitePath),
-    },
+    database,
     jwt: { verification, issuer, audience },
     rateLimitPerMinute,
     corsOrigins,
@@ -216,6 +216,33 @@ export function loadConfig(env: Env = process.env): ServerConfig {
     examplesDir: !production && existsSync(examples) ? examples : null,
     streamHeartbeatMs: 15_000,
   };
+}
+
+function databaseConfig(get: (name: string) => string | undefined, root: string): DatabaseConfig {
+  const url = get('DATABASE_URL');
+  const sqlitePath = get('CPIS_SQLITE_PATH');
+  const poolSize = integer('CPIS_DATABASE_POOL_SIZE', get('CPIS_DATABASE_POOL_SIZE'), 10, 2, 1000);
+  if (url === undefined) {
+    const path = sqlitePath ?? join(root, 'data', 'cpis.sqlite');
+    return { engine: 'sqlite', sqlitePath: path === ':memory:' ? path : resolve(path) };
+  }
+  if (sqlitePath !== undefined) {
+    throw new ConfigError(
+      'CPIS_SQLITE_PATH',
+      'is for the embedded SQLite database; unset it, or unset DATABASE_URL to use SQLite',
+    );
+  }
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    // Never echo the value: it may hold a password.
+    throw new ConfigError('DATABASE_URL', 'is not a URL like postgres://user:password@host/db');
+  }
+  if (parsed.protocol !== 'postgres:' && parsed.protocol !== 'postgresql:') {
+    throw new ConfigError('DATABASE_URL', 'must be a postgres:// or postgresql:// URL');
+  }
+  return { engine: 'postgres', url, poolSize };
 }
 
 function integer(

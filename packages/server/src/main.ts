@@ -5,6 +5,7 @@
  */
 import { buildApp } from './app.js';
 import { ConfigError, loadConfig, type ServerConfig } from './config.js';
+import { redactDatabaseUrl } from './store/postgres.js';
 
 async function main(): Promise<void> {
   let config: ServerConfig;
@@ -24,8 +25,12 @@ async function main(): Promise<void> {
   const port = typeof address === 'object' && address !== null ? address.port : config.port;
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
   const base = `http://${host === '0.0.0.0' || host === '[::]' ? '127.0.0.1' : host}:${port}`;
+  const database =
+    config.database.engine === 'postgres'
+      ? `PostgreSQL ${redactDatabaseUrl(config.database.url)}`
+      : `SQLite ${config.database.sqlitePath}`;
   const lines = [
-    `CP-IS reference server (${config.mode} mode, SQLite ${config.database.sqlitePath})`,
+    `CP-IS reference server (${config.mode} mode, ${database})`,
     `  API       ${base}/v1`,
     `  Docs      ${base}/docs`,
   ];

@@ -4,9 +4,9 @@
  * An event says only "authority A has a notification at cursor N" and may carry the
  * notification itself. Streams never trust the bus for completeness: they de-duplicate by
  * cursor and fill any gap from the store, so the bus may drop, repeat or reorder events
- * without a notification being lost. That is what lets a PostgreSQL `LISTEN/NOTIFY` feeder
- * (events from other instances, payload = authority and cursor only) replace the in-process
- * publisher without changing the streams.
+ * without a notification being lost. That is what lets the PostgreSQL engine's
+ * `LISTEN/NOTIFY` feeder (`store/postgres-listener.ts`: events from every instance, payload
+ * = authority and cursor only) replace the in-process publisher without changing the streams.
  */
 import type { components } from '@cpis/domain';
 
@@ -14,10 +14,18 @@ export type Notification = components['schemas']['Notification'];
 
 export interface NotificationEvent {
   authority: string;
+  /** The cursor, or `RESYNC_SEQ`: "something may have been committed that you were not told of". */
   seq: number;
   /** Present when the publisher had it to hand; otherwise the stream reads it from the store. */
   notification?: Notification;
 }
+
+/**
+ * The cursor of an event that stands for "read the store": above every real cursor and never
+ * the next one, so a stream that gets it catches up from the store. A feeder that lost its
+ * connection (and so perhaps some events) publishes it for every subscribed authority.
+ */
+export const RESYNC_SEQ = Number.POSITIVE_INFINITY;
 
 export type NotificationListener = (event: NotificationEvent) => void;
 
@@ -61,6 +69,11 @@ export class InProcessNotifyBus implements NotifyBus {
       current.delete(listener);
       if (current.size === 0) this.#listeners.delete(authority);
     };
+  }
+
+  /** The authorities that have at least one subscriber in this process. */
+  authorities(): string[] {
+    return [...this.#listeners.keys()];
   }
 
   subscriberCount(authority?: string): number {

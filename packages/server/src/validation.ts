@@ -117,3 +117,31 @@ function parameterName(pointer: string, part: string): string {
 function escapePointer(segment: string): string {
   return segment.replace(/~/g, '~0').replace(/\//g, '~1');
 }
+
+/** A lone UTF-16 surrogate: `u` mode matches a surrogate only when it is not half of a pair. */
+const LONE_SURROGATE = /[\uD800-\uDFFF]/u;
+
+/**
+ * The JSON Pointer of the first string (or key) in `value` that is not well-formed Unicode,
+ * or `undefined`. JSON can spell a lone surrogate (`"\ud800"`), but no database stores it
+ * as sent: SQLite and PostgreSQL both turn it into U+FFFD, so it is refused instead of being
+ * silently changed. Iterative, so a deeply nested body cannot exhaust the stack.
+ */
+export function illFormedText(value: unknown): string | undefined {
+  const stack: [unknown, string][] = [[value, '']];
+  while (stack.length > 0) {
+    const [current, pointer] = stack.pop() as [unknown, string];
+    if (typeof current === 'string') {
+      if (LONE_SURROGATE.test(current)) return pointer;
+    } else if (Array.isArray(current)) {
+      current.forEach((item, i) => stack.push([item, `${pointer}/${i}`]));
+    } else if (current !== null && typeof current === 'object') {
+      for (const [key, item] of Object.entries(current)) {
+        const at = `${pointer}/${escapePointer(key)}`;
+        if (LONE_SURROGATE.test(key)) return at;
+        stack.push([item, at]);
+      }
+    }
+  }
+  return undefined;
+}

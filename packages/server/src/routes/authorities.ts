@@ -3,7 +3,7 @@
  * clinician may read them (they need someone to call); only the LA itself may change
  * them, and every change is audited with what it replaced.
  */
-import type { components } from '@cpis/domain';
+import { PHONE_PATTERN, type components } from '@cpis/domain';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ProblemError } from '../problem.js';
 import type { Authority } from '../store/store.js';
@@ -28,6 +28,21 @@ export async function putAuthority(
   const principal = principalOf(request);
   const { odsCode } = request.params as { odsCode: string };
   const input = request.body as AuthorityInput;
+  // The contract's pattern lets through "       " or "(((((((": the domain's rule (at least
+  // seven digits) is what makes a phone number one a clinician can call.
+  const badPhones = (['officeHoursPhone', 'emergencyDutyPhone'] as const)
+    .filter((field) => !PHONE_PATTERN.test(input[field]))
+    .map((field) => ({
+      field: `/${field}`,
+      message: 'must be a phone number with at least 7 digits',
+    }));
+  if (badPhones.length > 0) {
+    throw new ProblemError(
+      'invalid-request',
+      'A phone number is not one that can be called.',
+      badPhones,
+    );
+  }
   authorizeOrThrow('putAuthority', principal, { authorityOdsCode: odsCode });
 
   const authority: Authority = {

@@ -225,8 +225,15 @@ async function writeCheck(
 
   const rows: NotificationsTable[] = [];
   const events: NotificationEvent[] = [];
+  // Cursors are taken in one order, by authority, whatever the order of the plans: each
+  // holds its authority's row lock to commit on PostgreSQL, and two checks taking the same
+  // two authorities in opposite orders would deadlock.
+  const seqs = new Map<string, number>();
+  for (const authority of decision.notify.map((n) => n.authority).sort()) {
+    seqs.set(authority, await store.engine.reserveSeq(trx, authority));
+  }
   for (const { authority, planIds } of decision.notify) {
-    const seq = await store.engine.reserveSeq(trx, authority);
+    const seq = seqs.get(authority) as number;
     const notification: Notification = {
       notificationId: randomUUID(),
       cursor: String(seq),

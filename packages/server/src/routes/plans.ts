@@ -4,7 +4,13 @@
  * until its authority has phone numbers (exists), and a deleted plan id is never reused.
  * Every write is audited.
  */
-import { isValidNhsNumber, planStatus, validatePlan, type components } from '@cpis/domain';
+import {
+  isValidNhsNumber,
+  planStatus,
+  planVisibleUntil,
+  validatePlan,
+  type components,
+} from '@cpis/domain';
 import { CsvError, parse as parseCsv } from 'csv-parse/sync';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AuthenticatedPrincipal } from '../auth.js';
@@ -183,7 +189,36 @@ function planProblem(
   const errors = validatePlan(plan, today);
   if (errors.length > 0)
     return { kind: 'invalid-request', detail: 'The plan is not acceptable.', errors };
+  const beyond = windowBeyondCalendar(plan as unknown as PlanInput);
+  if (beyond.length > 0) {
+    return {
+      kind: 'invalid-request',
+      detail: 'The plan would be shown past the last day of the calendar (9999-12-31).',
+      errors: beyond,
+    };
+  }
   return undefined;
+}
+
+/**
+ * Dates so late that the plan's display window cannot be worked out (it would end after
+ * 9999-12-31): refused at upload, or every later check of the child would fail.
+ */
+function windowBeyondCalendar(plan: PlanInput): FieldError[] {
+  const fields = ['endDate', 'expectedDeliveryDate'] as const;
+  return fields.flatMap((field) => {
+    const date = plan[field];
+    if (date === undefined) return [];
+    try {
+      planVisibleUntil({ type: plan.type, startDate: plan.startDate, [field]: date });
+      return [];
+    } catch (error) {
+      if (!(error instanceof RangeError)) throw error;
+      return [
+        { field: `/${field}`, message: 'is too late: the plan would be shown past 9999-12-31' },
+      ];
+    }
+  });
 }
 
 function batchRowProblem(ctx: RouteContext, row: unknown, today: string): Refusal | undefined {

@@ -1,11 +1,21 @@
 /**
  * Schema migrations, in code (no files to ship or find at run time), written with
- * Kysely's schema builder only, so they run unchanged on SQLite and PostgreSQL.
+ * Kysely's schema builder, so they run unchanged on SQLite and PostgreSQL; where the two
+ * must differ, the migration is given the dialect and says why.
  * Never edit a migration that has shipped; add the next one.
+ *
+ * The column types are the same on both engines on purpose (see `schema.ts`): times are
+ * fixed-width RFC 3339 UTC text, not `timestamptz`, because a value must come back byte for
+ * byte as it went in (a check's `checkedAt` is also the notification's `accessedAt` and sits
+ * inside the stored snapshot); JSON is text, not `jsonb`, because the snapshot is answered
+ * byte for byte and `jsonb` reorders keys; no column autoincrements (ids are UUIDs made by
+ * the server, cursors come from `authority_sequences`).
  */
-import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+import { Migrator, sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 
-const migrations: Record<string, Migration> = {
+export type Dialect = 'sqlite' | 'postgres';
+
+const migrations = (dialect: Dialect): Record<string, Migration> => ({
   '0001-initial': {
     async up(db: Kysely<unknown>): Promise<void> {
       await db.schema
@@ -136,18 +146,62 @@ const migrations: Record<string, Migration> = {
         .execute();
     },
   },
-};
+  // Plan ids are paged in byte order (`P-1` < `p-2` < `p_4`), as SQLite compares text. A
+  // PostgreSQL database created with a natural-language collation (en_US…) would order and
+  // compare them differently, so on PostgreSQL the column is given the "C" collation.
+  '0002-plan-id-byte-order': {
+    async up(db: Kysely<unknown>): Promise<void> {
+      if (dialect !== 'postgres') return;
+      await sql`alter table plans alter column plan_id type text collate "C"`.execute(db);
+    },
+  },
+});
 
-const provider: MigrationProvider = {
-  getMigrations: () => Promise.resolve(migrations),
-};
-
-/** Brings the database to the latest schema; throws with the failing migration's error. */
-export async function migrateToLatest(db: Kysely<unknown>): Promise<void> {
-  const migrator = new Migrator({ db, provider });
+/**
+ * Brings the database to the latest schema; throws with the failing migration's error.
+ * On PostgreSQL the migrations, and Kysely's own bookkeeping tables, live in the current
+ * schema (the first of `search_path`), so several deployments can share one database.
+ */
+export async function migrateToLatest(db: Kysely<unknown>, dialect: Dialect): Promise<void> {
+  const provider: MigrationProvider = {
+    getMigrations: () => Promise.resolve(migrations(dialect)),
+  };
+  let migrationTableSchema: string | undefined;
+  if (dialect === 'postgres') {
+    const { rows } = await sql<{
+      schema: string | null;
+    }>`select current_schema() as schema`.execute(db);
+    const schema = rows[0]?.schema ?? null;
+    if (schema === null) {
+      throw new Error(
+        'Database migration cannot start: no schema of the search_path exists (create it first)',
+      );
+    }
+    migrationTableSchema = schema;
+    // Already at the latest (every instance start but the first): skip Kysely's catalogue
+    // introspection, which costs about 0.1 s here. Anything else takes the Migrator's path.
+    const { rows: table } = await sql<{ table: string | null }>`
+      select to_regclass(${`${quoteIdent(schema)}.kysely_migration`})::text as table`.execute(db);
+    if (table[0]?.table != null) {
+      const { rows: done } = await sql<{
+        name: string;
+      }>`select name from ${sql.id(schema, 'kysely_migration')}`.execute(db);
+      const applied = new Set(done.map((r) => r.name));
+      if (Object.keys(migrations(dialect)).every((name) => applied.has(name))) return;
+    }
+  }
+  const migrator = new Migrator({
+    db,
+    provider,
+    ...(migrationTableSchema === undefined ? {} : { migrationTableSchema }),
+  });
   const { error, results } = await migrator.migrateToLatest();
   if (error !== undefined) {
     const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
     throw new Error(`Database migration ${failed} failed`, { cause: error });
   }
+}
+
+function quoteIdent(name: string): string {
+  return `"${name.replace(/"/g, '""')}"`;
 }

@@ -60,10 +60,14 @@ export function createSqliteEngine(options: SqliteEngineOptions): Engine {
     db,
     bus,
     reserveSeq: neutralSeqReserver(db),
+    // One connection: a transaction already runs alone, so a named lock has nothing to add.
+    lock: () => Promise.resolve(),
     announce: () => Promise.resolve(),
     committed(events: readonly NotificationEvent[]): void {
       bus.publish(events);
     },
+    // One process owns the file.
+    exclusive: (work) => work(),
     async ping(): Promise<boolean> {
       try {
         await sql`select 1`.execute(db);
@@ -82,6 +86,9 @@ export function createSqliteEngine(options: SqliteEngineOptions): Engine {
       }
       return !database.open;
     },
+    isRetryable: () => false,
+    isUnstorable: () => false,
+    attachLogger: () => undefined,
     async destroy(): Promise<void> {
       bus.close();
       await checkpointer?.stop();

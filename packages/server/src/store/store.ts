@@ -4,6 +4,7 @@
  * the rules from `@cpis/domain` and use these functions to read and write.
  */
 import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Kysely, Transaction } from 'kysely';
 import type { components } from '@cpis/domain';
 import type { Engine } from './engine.js';
@@ -93,6 +94,8 @@ function slotRow<T>(columns: readonly (keyof T)[], slot: Slot): T {
 
 /** Rows per statement in bulk writes: well under SQLite's and PostgreSQL's parameter limits. */
 const CHUNK = 500;
+/** Attempts of a transaction that met a deadlock or a serialisation failure (PostgreSQL). */
+const TRANSACTION_ATTEMPTS = 5;
 
 export class Store {
   constructor(readonly engine: Engine) {}
@@ -102,11 +105,30 @@ export class Store {
   }
 
   migrate(): Promise<void> {
-    return migrateToLatest(this.db as unknown as Kysely<unknown>);
+    return migrateToLatest(this.db as unknown as Kysely<unknown>, this.engine.dialect);
   }
 
-  transaction<T>(work: (trx: Tx) => Promise<T>): Promise<T> {
-    return this.db.transaction().execute(work);
+  /**
+   * Runs `work` in one transaction: all of it commits or none of it. On PostgreSQL the
+   * isolation is READ COMMITTED, said explicitly (a server's default may be stricter): it is
+   * what the cursor's row lock and the idempotency claim rely on, a statement seeing what
+   * committed before it started, and a writer waiting on a locked row then acting on its
+   * committed version rather than failing. A transaction aborted by a deadlock or a
+   * serialisation failure (a service that runs everything SERIALIZABLE raises those) is run
+   * again from the start, so `work` must do nothing but database work.
+   */
+  async transaction<T>(work: (trx: Tx) => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const builder = this.db.transaction();
+        return await (
+          this.engine.dialect === 'postgres' ? builder.setIsolationLevel('read committed') : builder
+        ).execute(work);
+      } catch (error) {
+        if (attempt >= TRANSACTION_ATTEMPTS || !this.engine.isRetryable(error)) throw error;
+        await sleep(Math.random() * 20 * attempt);
+      }
+    }
   }
 
   async isEmpty(): Promise<boolean> {
@@ -332,10 +354,20 @@ export class Store {
       .groupBy('authority_ods'),
   );
 
+  /**
+   * Takes the collapse lock of this user, setting and NHS number first, held until `trx`
+   * ends: two instances making the same user's check at once would otherwise both read "no
+   * notification in 24 hours" and both notify. The second now waits, then reads the first's.
+   */
   async lastWrittenByAuthority(
-    q: Queryable,
+    trx: Tx,
     key: { nhsNumber: string; userSub: string; settingOds: string },
   ): Promise<Map<string, Date>> {
+    await this.engine.lock(
+      trx,
+      `collapse:${JSON.stringify([key.nhsNumber, key.userSub, key.settingOds])}`,
+    );
+    const q: Queryable = trx;
     const { rows } = await this.#lastWritten(q, key.nhsNumber, key.userSub, key.settingOds);
     return new Map(rows.map((r) => [r.authority_ods, new Date(String(r.last))]));
   }
@@ -352,20 +384,12 @@ export class Store {
   }
 
   /** `order: 'asc'`: the oldest `limit` after `afterSeq`; `desc`: the newest `limit` after it. */
-  async listNotifications(
+  listNotifications(
     q: Queryable,
     authority: string,
-    options: { afterSeq: number; limit: number; order: 'asc' | 'desc' },
+    options: NotificationRange,
   ): Promise<Notification[]> {
-    const rows = await q
-      .selectFrom('notifications')
-      .selectAll()
-      .where('authority_ods', '=', authority)
-      .where('seq', '>', options.afterSeq)
-      .orderBy('seq', options.order)
-      .limit(options.limit)
-      .execute();
-    return rows.map(toNotification);
+    return readNotifications(q, authority, options);
   }
 
   /** The newest cursor of an authority's feed, 0 when it is empty. */
@@ -482,6 +506,32 @@ export class Store {
         .execute();
     }
   }
+}
+
+export interface NotificationRange {
+  afterSeq: number;
+  limit: number;
+  order: 'asc' | 'desc';
+}
+
+/**
+ * An authority's feed by cursor: the one query behind the paged feed, the streams' catch-up
+ * and the PostgreSQL listener's read of what other instances committed.
+ */
+export async function readNotifications(
+  q: Queryable,
+  authority: string,
+  options: NotificationRange,
+): Promise<Notification[]> {
+  const rows = await q
+    .selectFrom('notifications')
+    .selectAll()
+    .where('authority_ods', '=', authority)
+    .where('seq', '>', options.afterSeq)
+    .orderBy('seq', options.order)
+    .limit(options.limit)
+    .execute();
+  return rows.map(toNotification);
 }
 
 export function toAuthority(row: AuthoritiesTable): Authority {

@@ -22,6 +22,7 @@ import {
   type ServerConfig,
 } from '../config.js';
 import { createResponseChecker } from './contract-check.js';
+import { currentTestEngine } from './engines.js';
 
 /** Every log line written by any server this test file started. */
 export const capturedLogLines: string[] = [];
@@ -95,13 +96,30 @@ export function logStream(): Writable {
   });
 }
 
+/**
+ * A server on a fresh database: inside a `forEachEngine` block, an engine of that block's
+ * kind (given back when the server closes); elsewhere SQLite `:memory:`.
+ */
 export async function createTestServer(
   overrides: Partial<ServerConfig> = {},
   options: BuildOptions & { clock?: TestClock } = {},
 ): Promise<TestServer> {
   const clock = options.clock ?? new TestClock();
   const config = testConfig(overrides);
-  const app = await buildApp(config, { now: clock.now, logStream: logStream(), ...options });
+  const testEngine = options.engine === undefined ? currentTestEngine() : undefined;
+  const engine = await testEngine?.create();
+  let app: FastifyInstance;
+  try {
+    app = await buildApp(config, {
+      now: clock.now,
+      logStream: logStream(),
+      ...options,
+      ...(engine === undefined ? {} : { engine }),
+    });
+  } catch (error) {
+    await engine?.destroy();
+    throw error;
+  }
   return {
     app,
     config,
@@ -118,7 +136,10 @@ export async function createTestServer(
       return response;
     },
     token: (claims, tokenOptions) => signToken(claims, clock.now(), tokenOptions),
-    close: () => app.close(),
+    async close() {
+      await app.close();
+      if (engine !== undefined) await testEngine?.release(engine);
+    },
   };
 }
 
