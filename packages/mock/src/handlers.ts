@@ -11,6 +11,7 @@ import {
   csvRecordToBatchRow,
   isValidNhsNumber,
   MAX_BATCH_ROWS,
+  planVisibleUntil,
   validatePlan,
   validateReason,
   ODS_CODE_PATTERN,
@@ -127,11 +128,44 @@ async function readJson(request: Request): Promise<unknown> {
   if (mediaType(request) !== 'application/json') {
     throw new Refusal('unsupported-media-type', 'The body must be application/json.');
   }
+  let body: unknown;
   try {
-    return JSON.parse(await request.text()) as unknown;
+    body = JSON.parse(await request.text()) as unknown;
   } catch {
     throw invalid([{ field: '', message: 'is not JSON' }], 'The body is not JSON.');
   }
+  // As the server's JSON parser does: a body that could poison a prototype is refused whole.
+  if (poisonsPrototype(body)) {
+    throw invalid(
+      [{ field: '', message: 'holds a forbidden prototype property' }],
+      'The body holds a __proto__ or constructor.prototype property.',
+    );
+  }
+  // As the server does: text no database stores as sent (a lone surrogate) is refused.
+  if (holdsLoneSurrogate(body)) {
+    throw invalid(
+      [{ field: '', message: 'is not valid Unicode text' }],
+      'The body holds text that is not valid Unicode (a lone surrogate).',
+    );
+  }
+  return body;
+}
+
+function holdsLoneSurrogate(value: unknown): boolean {
+  if (typeof value === 'string') return /[\uD800-\uDFFF]/u.test(value);
+  if (typeof value !== 'object' || value === null) return false;
+  if (Array.isArray(value)) return value.some(holdsLoneSurrogate);
+  return Object.entries(value).some(([k, v]) => holdsLoneSurrogate(k) || holdsLoneSurrogate(v));
+}
+
+function poisonsPrototype(value: unknown): boolean {
+  if (typeof value !== 'object' || value === null) return false;
+  if (Array.isArray(value)) return value.some(poisonsPrototype);
+  if (Object.hasOwn(value, '__proto__')) return true;
+  const record = value as Record<string, unknown>;
+  const ctor = Object.hasOwn(value, 'constructor') ? record['constructor'] : undefined;
+  if (typeof ctor === 'object' && ctor !== null && Object.hasOwn(ctor, 'prototype')) return true;
+  return Object.values(record).some(poisonsPrototype);
 }
 
 function requireNhsNumber(nhsNumber: string): void {
@@ -148,6 +182,25 @@ function requireNhsNumber(nhsNumber: string): void {
 function requirePlanRules(plan: Schemas['PlanInput'], today: string): void {
   requireNhsNumber(plan.nhsNumber);
   requireNoErrors(validatePlan(plan, today), 'The plan breaks the rules for plans.');
+  // Dates so late that the display window would end after 9999-12-31 cannot be worked out:
+  // refused here, or every later check of the child would fail.
+  const beyond = (['endDate', 'expectedDeliveryDate'] as const).flatMap((field) => {
+    const date = plan[field];
+    if (date === undefined) return [];
+    try {
+      planVisibleUntil({ type: plan.type, startDate: plan.startDate, [field]: date });
+      return [];
+    } catch (error) {
+      if (!(error instanceof RangeError)) throw error;
+      return [
+        { field: `/${field}`, message: 'is too late: the plan would be shown past 9999-12-31' },
+      ];
+    }
+  });
+  requireNoErrors(
+    beyond,
+    'The plan would be shown past the last day of the calendar (9999-12-31).',
+  );
 }
 
 function pageQuery(
@@ -488,5 +541,13 @@ async function readBatchRows(request: Request): Promise<unknown[]> {
       'A batch is an array of rows.',
     );
   }
+  // The contract's body schema takes an array of objects: each object is then judged as a
+  // row on its own, but an item that is not an object makes the whole body invalid.
+  const notObjects = body.flatMap((row, i) =>
+    typeof row === 'object' && row !== null && !Array.isArray(row)
+      ? []
+      : [{ field: `/${i}`, message: 'must be an object' }],
+  );
+  requireNoErrors(notObjects, 'A batch is an array of row objects.');
   return body;
 }

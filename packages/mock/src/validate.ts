@@ -82,7 +82,11 @@ export function object<T>(
         errors.push({ field: `${path}/${key}`, message: 'is required' });
     }
     for (const [key, v] of Object.entries(record)) {
-      const check = (properties as Record<string, Check>)[key];
+      // Own properties only: a field named `constructor`, `valueOf` or `__proto__` is an
+      // unknown field, not a lookup on Object.prototype.
+      const check = Object.hasOwn(properties, key)
+        ? (properties as Record<string, Check>)[key]
+        : undefined;
       if (!check)
         errors.push({ field: `${path}/${key}`, message: 'is not a field of this request' });
       else if (v !== undefined) errors.push(...check(v, `${path}/${key}`));
