@@ -141,18 +141,18 @@ async function readJson(request: Request): Promise<unknown> {
       'The body holds a __proto__ or constructor.prototype property.',
     );
   }
-  // As the server does: text no database stores as sent (a lone surrogate) is refused.
+  // As the server does: text no database stores as sent (a lone surrogate or NUL) is refused.
   if (holdsLoneSurrogate(body)) {
     throw invalid(
       [{ field: '', message: 'is not valid Unicode text' }],
-      'The body holds text that is not valid Unicode (a lone surrogate).',
+      'The body holds text no database stores as sent (a lone surrogate or NUL).',
     );
   }
   return body;
 }
 
 function holdsLoneSurrogate(value: unknown): boolean {
-  if (typeof value === 'string') return /[\uD800-\uDFFF]/u.test(value);
+  if (typeof value === 'string') return /[\uD800-\uDFFF\u0000]/u.test(value);
   if (typeof value !== 'object' || value === null) return false;
   if (Array.isArray(value)) return value.some(holdsLoneSurrogate);
   return Object.entries(value).some(([k, v]) => holdsLoneSurrogate(k) || holdsLoneSurrogate(v));

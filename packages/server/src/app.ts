@@ -324,7 +324,7 @@ export async function buildApp(
     if (illFormed !== undefined) {
       throw new ProblemError(
         'invalid-request',
-        'The request holds text that is not valid Unicode (a lone surrogate).',
+        'The request holds text no database stores as sent (a lone surrogate or NUL).',
         [{ field: illFormed, message: 'is not valid Unicode text' }],
       );
     }

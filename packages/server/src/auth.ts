@@ -116,7 +116,7 @@ export async function createAuth(options: AuthOptions): Promise<Auth> {
       throw new AuthenticationError('The token does not carry the claims CP-IS needs.');
     }
     const claims = payload as unknown as TokenClaims;
-    // A name that no database can store as sent (a lone surrogate) would be changed on the
+    // A name that no database can store as sent (a lone surrogate or NUL) would be changed on the
     // way into the audit and the LA's notification: refused, as a body holding one is.
     if (illFormedText(payload) !== undefined) {
       throw new AuthenticationError('The token holds text that is not valid Unicode.');

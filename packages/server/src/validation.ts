@@ -118,14 +118,18 @@ function escapePointer(segment: string): string {
   return segment.replace(/~/g, '~0').replace(/\//g, '~1');
 }
 
-/** A lone UTF-16 surrogate: `u` mode matches a surrogate only when it is not half of a pair. */
-const LONE_SURROGATE = /[\uD800-\uDFFF]/u;
+/**
+ * A lone UTF-16 surrogate (`u` mode matches a surrogate only when it is not half of a pair),
+ * or NUL, which PostgreSQL cannot store in text while SQLite can: refused on every engine,
+ * so the answer never depends on the database behind the server.
+ */
+const LONE_SURROGATE = /[\uD800-\uDFFF\u0000]/u;
 
 /**
  * The JSON Pointer of the first string (or key) in `value` that is not well-formed Unicode,
  * or `undefined`. JSON can spell a lone surrogate (`"\ud800"`), but no database stores it
  * as sent: SQLite and PostgreSQL both turn it into U+FFFD, so it is refused instead of being
- * silently changed. Iterative, so a deeply nested body cannot exhaust the stack.
+ * silently changed. NUL is refused with it (PostgreSQL cannot hold it). Iterative, so a deeply nested body cannot exhaust the stack.
  */
 export function illFormedText(value: unknown): string | undefined {
   const stack: [unknown, string][] = [[value, '']];
