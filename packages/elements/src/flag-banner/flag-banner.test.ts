@@ -388,6 +388,28 @@ describe('record-found', () => {
     await settle(history);
     expect(history.shadowRoot!.querySelectorAll('tbody tr')).toHaveLength(25);
   });
+
+  it('marks the access this check wrote as "This check (you)" in its history, and a repeat marks none', async () => {
+    const first = await checked(personas.manyEarlierAccesses.nhsNumber);
+    await until(() => first.el.state, 'record-found');
+    const marks = async (el: CpisFlagBanner): Promise<string[]> => {
+      const history = $(el, 'cpis-access-history')!;
+      await settle(history);
+      return [...history.shadowRoot!.querySelectorAll('tbody tr')]
+        .map((tr) => tr.textContent!.replace(/\s+/g, ' ').trim())
+        .filter((row) => row.includes('This check'));
+    };
+    const mine = await marks(first.el);
+    expect(mine).toHaveLength(1);
+    expect(mine[0]).toMatch(new RegExp(`^This check \\(you\\) ${WHEN} `));
+    // The same user again within 24 hours writes no entry: nothing in the history is this check.
+    const again = await banner(
+      { 'nhs-number': personas.manyEarlierAccesses.nhsNumber, ...AUTO },
+      first.client,
+    );
+    await until(() => again.state, 'record-found');
+    expect(await marks(again)).toEqual([]);
+  });
 });
 
 describe('no-record', () => {
