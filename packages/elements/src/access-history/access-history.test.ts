@@ -122,7 +122,7 @@ describe('this very check', () => {
       [...tr.querySelectorAll('td')].map((td) => td.textContent!.replace(/\s+/g, ' ').trim()),
     );
 
-  it('marks the entry this check wrote as "This check (you)", and no other', async () => {
+  it('marks the entry this check wrote as “This check (you)”, and no other', async () => {
     const result: CheckResult = {
       ...base,
       notifiedAuthorities: ['211'],

@@ -389,7 +389,7 @@ describe('record-found', () => {
     expect(history.shadowRoot!.querySelectorAll('tbody tr')).toHaveLength(25);
   });
 
-  it('marks the access this check wrote as "This check (you)" in its history, and a repeat marks none', async () => {
+  it('marks the access this check wrote as “This check (you)” in its history, and a repeat marks none', async () => {
     const first = await checked(personas.manyEarlierAccesses.nhsNumber);
     await until(() => first.el.state, 'record-found');
     const marks = async (el: CpisFlagBanner): Promise<string[]> => {
