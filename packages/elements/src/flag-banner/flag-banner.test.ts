@@ -219,7 +219,7 @@ describe('not-checkable', () => {
       { client },
     );
     expect(el.state).toBe('not-checkable');
-    expect(shadowText(el)).toContain(`the NHS number ${spaced(n)} has not been verified on PDS`);
+    expect(shadowText(el)).toContain(`NHS No. ${spaced(n)} has not been verified on PDS`);
     await new Promise((r) => setTimeout(r, 50));
     expect(requests).toHaveLength(0);
   });

@@ -352,7 +352,7 @@ export class CpisFlagBanner extends LitElement {
       : !isValidNhsNumber(nhsNumber)
         ? `“${raw}” is not a valid NHS number.`
         : !this.nhsNumberVerified
-          ? `the NHS number ${formatNhsNumber(nhsNumber)} has not been verified on PDS (the Personal Demographics Service). Trace the patient on PDS first.`
+          ? `NHS No. ${formatNhsNumber(nhsNumber)} has not been verified on PDS (the Personal Demographics Service). Trace the patient on PDS first.`
           : '';
     if (text) return { state: 'not-checkable', text };
     const { reason } = this;
