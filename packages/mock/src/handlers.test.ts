@@ -47,6 +47,50 @@ describe('every response', () => {
     expect(a.headers.get('WWW-Authenticate')).toMatch(/^Bearer/);
   });
 
+  it('says Cache-Control: no-store on every answer that carries patient data or a token', async () => {
+    const h = harness();
+    const la = who.towerHamletsSocialWorker;
+    const made = await h.check<CheckResult>(who.edNurse, 'lookedAfterOutOfArea');
+    const plan = { nhsNumber: NEW_NHS, type: 'CPP', startDate: '2025-01-01' };
+    const controller = new AbortController();
+    const answers = [
+      made,
+      await h.call('GET', `/v1/checks/${made.body.checkId}`, { as: who.edNurse }),
+      await h.call('GET', '/v1/authorities/211/plans', { as: la }),
+      await h.call('PUT', '/v1/authorities/211/plans/NO-STORE-1', { as: la, body: plan }),
+      await h.call('POST', '/v1/authorities/211/plans/batch', {
+        as: la,
+        body: [{ planId: 'NO-STORE-2', ...plan }],
+      }),
+      await h.call('GET', '/v1/authorities/211/notifications', { as: la }),
+      await h.call('GET', '/v1/authorities/211/notifications/stream', {
+        as: la,
+        signal: controller.signal,
+      }),
+      await h.call('POST', '/v1/dev/tokens', {
+        body: {
+          name: 'A',
+          orgType: 'health',
+          odsCode: 'RQXM1',
+          orgName: 'H',
+          role: 'N',
+          activities: [],
+        },
+      }),
+    ];
+    controller.abort();
+    expect(answers.map((a) => [a.status, a.headers.get('Cache-Control')])).toEqual([
+      [201, 'no-store'],
+      [200, 'no-store'],
+      [200, 'no-store'],
+      [201, 'no-store'],
+      [200, 'no-store'],
+      [200, 'no-store'],
+      [200, 'no-store, no-transform'],
+      [200, 'no-store'],
+    ]);
+  });
+
   it('answers a path outside the contract 404 and a wrong method 405 with Allow', async () => {
     const h = harness();
     const unknown = await h.call<Problem>('GET', '/v1/children');

@@ -72,7 +72,9 @@ async function answer(
   const requestId = requestIdOf(request);
   const x: Exchange = {
     requestId,
-    headers: (extra = {}) => new Headers({ ...extra, 'X-Request-ID': requestId }),
+    // As the server: no answer of the API may be kept by a cache (the contract's `NoStore`).
+    headers: (extra = {}) =>
+      new Headers({ 'Cache-Control': 'no-store', ...extra, 'X-Request-ID': requestId }),
   };
   try {
     return await work(x);
@@ -466,7 +468,10 @@ export function createHandlers(options: HandlerOptions): HttpHandler[] {
         });
         return new Response(body, {
           status: 200,
-          headers: x.headers({ 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-cache' }),
+          headers: x.headers({
+            'Content-Type': 'text/event-stream',
+            'Cache-Control': 'no-store, no-transform',
+          }),
         });
       }),
     ),

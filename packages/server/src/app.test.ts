@@ -218,6 +218,57 @@ describe('the reference server (development mode)', () => {
       expect(response.headers['x-powered-by']).toBeUndefined();
     });
 
+    it('says Cache-Control: no-store on every answer that carries patient data or a token', async () => {
+      const la = bearer(await s.token(principalClaims('towerHamletsSocialWorker')));
+      const made = await s.inject({
+        method: 'POST',
+        url: '/v1/checks',
+        headers: nurse,
+        payload: checkBody,
+      });
+      const plan = { nhsNumber: checkBody.nhsNumber, type: 'CPP', startDate: '2025-01-01' };
+      const answers = [
+        made,
+        await s.inject({ method: 'GET', url: made.headers.location as string, headers: nurse }),
+        await s.inject({ method: 'GET', url: '/v1/authorities/211/plans', headers: la }),
+        await s.inject({
+          method: 'PUT',
+          url: '/v1/authorities/211/plans/NO-STORE-1',
+          headers: la,
+          payload: plan,
+        }),
+        await s.inject({
+          method: 'POST',
+          url: '/v1/authorities/211/plans/batch',
+          headers: la,
+          payload: [{ planId: 'NO-STORE-2', ...plan }],
+        }),
+        await s.inject({ method: 'GET', url: '/v1/authorities/211/notifications', headers: la }),
+        await s.inject({
+          method: 'POST',
+          url: '/v1/dev/tokens',
+          payload: {
+            name: 'A',
+            orgType: 'health',
+            odsCode: 'RQXM1',
+            orgName: 'H',
+            role: 'N',
+            activities: [],
+          },
+        }),
+      ];
+      issuedTokens.add(answers.at(-1)?.json<{ token: string }>().token ?? '');
+      expect(answers.map((a) => [a.statusCode, a.headers['cache-control']])).toEqual([
+        [201, 'no-store'],
+        [200, 'no-store'],
+        [200, 'no-store'],
+        [201, 'no-store'],
+        [200, 'no-store'],
+        [200, 'no-store'],
+        [200, 'no-store'],
+      ]);
+    });
+
     it('sends no CORS headers when CORS is off (the default)', async () => {
       const response = await s.inject({
         method: 'GET',

@@ -258,9 +258,13 @@ export async function buildApp(
     });
   }
 
-  app.addHook('onRequest', async (request) => {
+  app.addHook('onRequest', async (request, reply) => {
     const operation = operationOf(request);
-    if (operation === undefined || !operation.authenticated) return;
+    if (operation === undefined) return;
+    // Answers of the API carry patient data or tokens (the contract's `NoStore` header):
+    // no cache keeps any of them, refusals included.
+    void reply.header('cache-control', 'no-store');
+    if (!operation.authenticated) return;
     try {
       request.principal = await auth.verify(request.headers.authorization);
     } catch (error) {

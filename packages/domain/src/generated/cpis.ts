@@ -687,6 +687,12 @@ export interface components {
     };
     requestBodies: never;
     headers: {
+        /**
+         * @description The answer carries patient data or a token: no cache (browser, proxy or gateway) may
+         *     keep it. `no-store`, with other directives after it allowed (the stream adds
+         *     `no-transform`).
+         */
+        NoStore: string;
         /** @description The client's `X-Request-ID` when it sent a UUID, else a new UUID. */
         RequestId: string;
         /** @description Seconds to wait before trying again. */
@@ -717,6 +723,7 @@ export interface operations {
             /** @description The check was made (or, for a reused `Idempotency-Key`, made earlier). */
             201: {
                 headers: {
+                    "Cache-Control": components["headers"]["NoStore"];
                     "X-Request-ID": components["headers"]["RequestId"];
                     /** @description `/v1/checks/{checkId}` */
                     Location?: string;
@@ -755,6 +762,7 @@ export interface operations {
             /** @description The stored result. */
             200: {
                 headers: {
+                    "Cache-Control": components["headers"]["NoStore"];
                     "X-Request-ID": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
@@ -876,6 +884,7 @@ export interface operations {
             /** @description A page of plans. */
             200: {
                 headers: {
+                    "Cache-Control": components["headers"]["NoStore"];
                     "X-Request-ID": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
@@ -928,6 +937,7 @@ export interface operations {
             /** @description One result per row. */
             200: {
                 headers: {
+                    "Cache-Control": components["headers"]["NoStore"];
                     "X-Request-ID": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
@@ -970,6 +980,7 @@ export interface operations {
             /** @description Replaced. */
             200: {
                 headers: {
+                    "Cache-Control": components["headers"]["NoStore"];
                     "X-Request-ID": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
@@ -980,6 +991,7 @@ export interface operations {
             /** @description Created. */
             201: {
                 headers: {
+                    "Cache-Control": components["headers"]["NoStore"];
                     "X-Request-ID": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
@@ -1055,6 +1067,7 @@ export interface operations {
             /** @description A page of notifications. */
             200: {
                 headers: {
+                    "Cache-Control": components["headers"]["NoStore"];
                     "X-Request-ID": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
@@ -1092,6 +1105,7 @@ export interface operations {
             /** @description An open event stream. */
             200: {
                 headers: {
+                    "Cache-Control": components["headers"]["NoStore"];
                     "X-Request-ID": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
@@ -1159,6 +1173,7 @@ export interface operations {
             /** @description A signed token for that principal, valid for 12 hours. */
             200: {
                 headers: {
+                    "Cache-Control": components["headers"]["NoStore"];
                     "X-Request-ID": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };

@@ -171,6 +171,7 @@ forEachEngine(() => {
             status: 200,
             headers: {
               'content-type': 'application/json',
+              'cache-control': response.headers.get('cache-control') ?? '',
               'x-request-id': response.headers.get('x-request-id') ?? '',
             },
             body: JSON.stringify({ items: [n], nextCursor: n.cursor }),
@@ -205,6 +206,7 @@ forEachEngine(() => {
       expect(stream.response.headers.get('content-type')).toBe('text/event-stream; charset=utf-8');
       expect(stream.response.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
       expect(stream.response.headers.get('x-content-type-options')).toBe('nosniff');
+      expect(stream.response.headers.get('cache-control')).toBe('no-store, no-transform');
       await notifyTowerHamlets(2);
       await stream.waitFor(() => stream.notifications().length === 2, 'two notifications');
       expect(stream.notifications().map((n) => n.cursor)).toEqual(['6', '7']);
