@@ -256,14 +256,14 @@ export function createHandlers(options: HandlerOptions): HttpHandler[] {
       return store.createCheck(caller, check, requestId);
     };
     if (idempotencyKey === null) return work();
-    const earlier = store.claimIdempotent(caller.sub, idempotencyKey, fingerprint(check));
+    const earlier = store.claimIdempotent(caller, idempotencyKey, fingerprint(check));
     if (earlier) return earlier;
     try {
       const result = await work();
-      store.finishIdempotent(caller.sub, idempotencyKey, result);
+      store.finishIdempotent(caller, idempotencyKey, result);
       return result;
     } catch (e) {
-      store.releaseIdempotent(caller.sub, idempotencyKey);
+      store.releaseIdempotent(caller, idempotencyKey);
       throw e;
     }
   }

@@ -21,9 +21,13 @@ export interface paths {
          *     after the last entry written for them. A **scheduled** check is a silent read. Every
          *     check is audited in the same transaction as its access entry and notifications.
          *
-         *     `Idempotency-Key` (a UUID, scoped to the user, kept 24 hours): the same key and body
-         *     answer the first result again (201) and write nothing; the same key with another body
-         *     is 422; a check with that key still in progress is 409.
+         *     `Idempotency-Key` (a UUID, scoped to the user **and** the organisation, that is the
+         *     token's `sub` and `odsCode`, kept 24 hours): the same key and body from the same user
+         *     at the same organisation answer the first result again (201) and write nothing; the
+         *     same key with another body is 422; a check with that key still in progress is 409.
+         *     The same key sent by the same user signed in at another organisation is a new check,
+         *     with its own access entry and notifications: a result made at one setting is never
+         *     answered at another.
          */
         post: operations["createCheck"];
         delete?: never;
@@ -708,7 +712,7 @@ export interface operations {
             header?: {
                 /** @description A UUID that traces the request end to end (NHS England's `TraceID`); anything else is ignored. */
                 "X-Request-ID"?: components["parameters"]["RequestId"];
-                /** @description One UUID per logical check, reused on every retry of it. */
+                /** @description One UUID per logical check, reused on every retry of it; scoped to the token's `sub` and `odsCode`. */
                 "Idempotency-Key"?: string;
             };
             path?: never;
