@@ -290,6 +290,11 @@ describe('createCheck', () => {
         '/reason/comment',
       ],
       [
+        '"other" with a comment of only invisible characters (U+200B)',
+        { reason: { code: 'other', comment: '\u200b\u200b \u2060' } },
+        '/reason/comment',
+      ],
+      [
         'a comment over 500 characters',
         { reason: { code: 'clinical-review', comment: 'x'.repeat(501) } },
         '/reason/comment',
@@ -780,6 +785,42 @@ describe('batchPlans', () => {
       [2, 'TH-C-2', 'rejected'],
       [3, 'TH-C-3', 'rejected'],
     ]);
+  });
+
+  it('reads a CSV that mixes CRLF and LF line ends as the same CSV with LF throughout', async () => {
+    type BatchResult = Schemas['BatchResult'];
+    const lines = [
+      'planId,nhsNumber,type,startDate',
+      'TH-M-1,9990000204,CPP,2025-01-01',
+      'TH-M-2,9990000212,LAC,2025-01-02',
+    ];
+    const upload = (text: string) =>
+      harness().call<BatchResult>('POST', '/v1/authorities/211/plans/batch', {
+        as: who.towerHamletsSocialWorker,
+        raw: { contentType: 'text/csv', text },
+      });
+    const mixed = await upload(`${lines[0]}\r\n${lines[1]}\n${lines[2]}\r\n`);
+    const lf = await upload(`${lines.join('\n')}\n`);
+    expect(mixed.body.results.map((r) => [r.planId, r.status])).toEqual([
+      ['TH-M-1', 'accepted'],
+      ['TH-M-2', 'accepted'],
+    ]);
+    expect(mixed.body).toEqual(lf.body);
+  });
+
+  it('refuses a CSV column named __proto__ as an unknown column in each row, never dropping it', async () => {
+    type BatchResult = Schemas['BatchResult'];
+    const h = harness();
+    const a = await h.call<BatchResult>('POST', '/v1/authorities/211/plans/batch', {
+      as: who.towerHamletsSocialWorker,
+      raw: {
+        contentType: 'text/csv',
+        text: 'planId,nhsNumber,type,startDate,__proto__\nTH-P-1,9990000204,CPP,2025-01-01,x\n',
+      },
+    });
+    expect(a.body.results[0]).toMatchObject({ row: 1, planId: 'TH-P-1', status: 'rejected' });
+    expect(JSON.stringify(a.body.results[0]?.problem?.errors)).toContain('__proto__');
+    expect(h.service.state.plans.size).toBe(9);
   });
 
   it('refuses CSV that cannot be parsed with 400 invalid-request, storing nothing', async () => {

@@ -8,7 +8,8 @@ import { parse as parseCsv } from 'csv-parse/browser/esm/sync';
 import { createOpenApiHttp } from 'openapi-msw';
 import {
   authorize,
-  csvRecordToBatchRow,
+  BATCH_CSV_RECORD_DELIMITERS,
+  csvRecordsToBatchRows,
   isValidNhsNumber,
   MAX_BATCH_ROWS,
   planVisibleUntil,
@@ -524,20 +525,27 @@ export function createHandlers(options: HandlerOptions): HttpHandler[] {
 /** The rows of a batch body: a JSON array, or `text/csv` with a header row (RFC 4180). */
 async function readBatchRows(request: Request): Promise<unknown[]> {
   if (mediaType(request) === 'text/csv') {
-    let records: Record<string, string>[];
+    let records: string[][];
     try {
       records = parseCsv(await request.text(), {
         bom: true,
-        columns: true,
+        record_delimiter: [...BATCH_CSV_RECORD_DELIMITERS],
         skip_empty_lines: true,
-      }) as Record<string, string>[];
+      }) as string[][];
     } catch (error) {
       throw invalid(
         [{ field: '', message: 'not valid CSV' }],
         `The CSV could not be read: ${(error as Error).message.split('\n')[0]}`,
       );
     }
-    return records.map(csvRecordToBatchRow);
+    const { rows, duplicate } = csvRecordsToBatchRows(records);
+    if (duplicate !== undefined) {
+      throw invalid(
+        [{ field: 'header', message: `duplicate column ${duplicate}` }],
+        `The CSV header names "${duplicate}" twice.`,
+      );
+    }
+    return rows;
   }
   const body = await readJson(request);
   if (!Array.isArray(body)) {

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { personas } from '@cpis/mock/fixtures';
@@ -482,6 +483,130 @@ describe('examples', () => {
     expect((await s.inject({ method: 'GET', url: '/missing.js' })).statusCode).toBe(404);
     await s.close();
   });
+
+  it('serves no dotfile and follows no symbolic link, from the examples or the kit', async () => {
+    const repo = mkdtempSync(join(tmpdir(), 'cpis-repo-'));
+    const examples = join(repo, 'examples');
+    const kit = join(repo, 'packages', 'elements', 'dist');
+    const outside = mkdtempSync(join(tmpdir(), 'cpis-outside-'));
+    mkdirSync(examples);
+    mkdirSync(kit, { recursive: true });
+    mkdirSync(join(examples, '.git'));
+    writeFileSync(join(outside, 'secret.txt'), 'outside the folder');
+    writeFileSync(join(examples, 'index.html'), '<!doctype html><title>examples</title>');
+    writeFileSync(join(examples, '.env'), 'SECRET=1');
+    writeFileSync(join(examples, '.git', 'config'), '[core]');
+    writeFileSync(join(kit, 'cpis-elements.js'), 'export {};');
+    writeFileSync(join(kit, '.npmrc'), 'token=1');
+    symlinkSync(join(outside, 'secret.txt'), join(examples, 'linked.txt'));
+    symlinkSync(outside, join(examples, 'linked-dir'));
+    symlinkSync(join(outside, 'secret.txt'), join(kit, 'linked.js'));
+    const s = await createTestServer({ examplesDir: examples });
+    const status = async (url: string) => (await s.inject({ method: 'GET', url })).statusCode;
+    expect(await status('/kit/cpis-elements.js')).toBe(200);
+    expect({
+      env: await status('/.env'),
+      encodedEnv: await status('/%2Eenv'),
+      gitConfig: await status('/.git/config'),
+      kitNpmrc: await status('/kit/.npmrc'),
+      linkedFile: await status('/linked.txt'),
+      linkedDir: await status('/linked-dir/secret.txt'),
+      kitLinked: await status('/kit/linked.js'),
+    }).toEqual({
+      env: 404,
+      encodedEnv: 404,
+      gitConfig: 404,
+      kitNpmrc: 404,
+      linkedFile: 404,
+      linkedDir: 404,
+      kitLinked: 404,
+    });
+    await s.close();
+  });
+});
+
+describe('the HTTP layer', () => {
+  let s: TestServer;
+  let port = 0;
+  beforeAll(async () => {
+    s = await createTestServer();
+    await s.app.listen({ port: 0, host: '127.0.0.1' });
+    port = (s.app.server.address() as { port: number }).port;
+  });
+  afterAll(async () => {
+    await s.close();
+  });
+
+  /** Sends `raw` on a new connection; the answer as it arrived and whether the server closed. */
+  const exchange = (raw: string) =>
+    new Promise<{ text: string; closed: boolean }>((done, fail) => {
+      const socket = connect(port, '127.0.0.1');
+      let text = '';
+      socket.on('data', (chunk) => (text += chunk.toString()));
+      socket.on('error', fail);
+      socket.on('close', () => done({ text, closed: true }));
+      socket.write(raw);
+      setTimeout(() => {
+        socket.destroy();
+        done({ text, closed: false });
+      }, 3000).unref();
+    });
+
+  const problemOf = (text: string) => {
+    const [head = '', body = ''] = text.split('\r\n\r\n');
+    const header = (name: string) =>
+      new RegExp(`^${name}: *(.*)$`, 'im').exec(head)?.[1]?.trim() ?? '';
+    const parsed = JSON.parse(body) as { type: string; status: number; requestId: string };
+    return {
+      status: Number(head.split(' ')[1]),
+      contentType: header('content-type'),
+      requestIdMatches: parsed.requestId === header('x-request-id') && UUID.test(parsed.requestId),
+      type: parsed.type,
+    };
+  };
+
+  it('answers headers over the size limit (431) and unparsable requests (400) as problem+json with X-Request-ID, and closes', async () => {
+    const huge = await exchange(
+      `GET /v1/health HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`,
+    );
+    const garbled = await exchange('GARBAGE\r\n\r\n');
+    const badLength = await exchange(
+      'POST /v1/checks HTTP/1.1\r\nHost: x\r\nContent-Length: nope\r\n\r\n',
+    );
+    expect([huge, garbled, badLength].map((a) => a.closed)).toEqual([true, true, true]);
+    expect([huge, garbled, badLength].map((a) => problemOf(a.text))).toEqual([
+      {
+        status: 431,
+        contentType: 'application/problem+json',
+        requestIdMatches: true,
+        type: 'urn:cpis:problem:headers-too-large',
+      },
+      {
+        status: 400,
+        contentType: 'application/problem+json',
+        requestIdMatches: true,
+        type: 'urn:cpis:problem:invalid-request',
+      },
+      {
+        status: 400,
+        contentType: 'application/problem+json',
+        requestIdMatches: true,
+        type: 'urn:cpis:problem:invalid-request',
+      },
+    ]);
+  });
+
+  it('answers a body that is not JSON as problem+json with X-Request-ID', async () => {
+    const response = await s.inject({
+      method: 'POST',
+      url: '/v1/dev/tokens',
+      headers: { 'content-type': 'application/json' },
+      payload: '{"name": ',
+    });
+    expect(response.statusCode).toBe(400);
+    expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(response.json<{ requestId: string }>().requestId).toBe(response.headers['x-request-id']);
+  });
 });
 
 describe('production mode', () => {
@@ -583,6 +708,22 @@ describe('production mode', () => {
     ).toBe(401);
   });
 
+  it('describes no development token route at /docs, /openapi.json or /openapi.yaml', async () => {
+    const json = (await s.inject({ method: 'GET', url: '/openapi.json' })).json<{
+      paths: Record<string, unknown>;
+      components: { schemas: Record<string, unknown> };
+    }>();
+    const docs = (await s.inject({ method: 'GET', url: '/docs/json' })).json<typeof json>();
+    const yaml = parse(
+      (await s.inject({ method: 'GET', url: '/openapi.yaml' })).body,
+    ) as typeof json;
+    for (const served of [json, docs, yaml]) {
+      expect(Object.keys(served.paths)).not.toContain('/v1/dev/tokens');
+      expect(Object.keys(served.paths)).toContain('/v1/checks');
+      expect(Object.keys(served.components.schemas)).not.toContain('DevTokenRequest');
+    }
+  });
+
   it('still serves the API reference and health', async () => {
     expect((await s.inject({ method: 'GET', url: '/docs' })).statusCode).toBe(200);
     expect((await s.inject({ method: 'GET', url: '/v1/health' })).statusCode).toBe(200);
@@ -591,7 +732,7 @@ describe('production mode', () => {
 });
 
 describe('production mode with an unreachable JWKS URL', () => {
-  it('answers 503 unavailable, not 401, while the keys cannot be fetched', async () => {
+  it('answers 503 unavailable, not 401, while the keys cannot be fetched, and logs a JWKS outage, not "database unavailable"', async () => {
     const s = await createTestServer({
       mode: 'production',
       seed: false,
@@ -616,6 +757,11 @@ describe('production mode with an unreachable JWKS URL', () => {
     });
     expect(response.statusCode).toBe(503);
     expect(response.json()).toMatchObject({ type: 'urn:cpis:problem:unavailable' });
+    const logged = capturedLogLines.filter((line) =>
+      line.includes(response.json<{ requestId: string }>().requestId),
+    );
+    expect(logged.some((line) => line.includes('JWKS'))).toBe(true);
+    expect(logged.some((line) => line.includes('database unavailable'))).toBe(false);
     await s.close();
   });
 });

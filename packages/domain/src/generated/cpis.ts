@@ -132,8 +132,9 @@ export interface paths {
         /**
          * Upload up to 10,000 plans at once
          * @description A JSON array of `BatchPlanRow`, or `text/csv` whose header row names the same fields
-         *     (RFC 4180: quoted cells, CRLF or LF line ends, an optional BOM; an empty cell is
-         *     absent). Each row is applied or rejected whole, and the answer has a result per row,
+         *     (RFC 4180: quoted cells, CRLF or LF line ends, each line on its own so a file may mix
+         *     them, an optional BOM; an empty cell is absent; any other column, `__proto__`
+         *     included, makes each row invalid). Each row is applied or rejected whole, and the answer has a result per row,
          *     numbered from 1 in upload order. More than 10,000 rows is 413; an authority without
          *     phones is 409 for the whole batch. Audited.
          */
@@ -322,7 +323,11 @@ export interface components {
         ReasonCode: "unscheduled-attendance" | "safeguarding-concern" | "clinical-review" | "other";
         AccessReason: {
             code: components["schemas"]["ReasonCode"];
-            /** @description Required (and not blank) when `code` is `other`. */
+            /**
+             * @description Required when `code` is `other`, and then holding at least one visible character:
+             *     not only spaces or invisible characters (U+200B and other zero-width, format or
+             *     default-ignorable characters).
+             */
             comment?: string;
         };
         CheckRequest: {
@@ -503,7 +508,7 @@ export interface components {
             message: string;
         };
         /** @enum {string} */
-        ProblemType: "urn:cpis:problem:invalid-request" | "urn:cpis:problem:invalid-nhs-number" | "urn:cpis:problem:unauthenticated" | "urn:cpis:problem:forbidden" | "urn:cpis:problem:not-found" | "urn:cpis:problem:method-not-allowed" | "urn:cpis:problem:conflict" | "urn:cpis:problem:payload-too-large" | "urn:cpis:problem:unsupported-media-type" | "urn:cpis:problem:idempotency-key-reused" | "urn:cpis:problem:rate-limited" | "urn:cpis:problem:internal" | "urn:cpis:problem:unavailable";
+        ProblemType: "urn:cpis:problem:invalid-request" | "urn:cpis:problem:invalid-nhs-number" | "urn:cpis:problem:unauthenticated" | "urn:cpis:problem:forbidden" | "urn:cpis:problem:not-found" | "urn:cpis:problem:method-not-allowed" | "urn:cpis:problem:conflict" | "urn:cpis:problem:payload-too-large" | "urn:cpis:problem:unsupported-media-type" | "urn:cpis:problem:request-timeout" | "urn:cpis:problem:idempotency-key-reused" | "urn:cpis:problem:rate-limited" | "urn:cpis:problem:headers-too-large" | "urn:cpis:problem:internal" | "urn:cpis:problem:unavailable";
         /** @description RFC 9457 problem details. */
         Problem: {
             type: components["schemas"]["ProblemType"];
@@ -532,7 +537,8 @@ export interface components {
             orgName: string;
             activities: components["schemas"]["Activity"][];
             iss: string;
-            aud: string;
+            /** @description The audience, or several (RFC 7519); one of them must be this API's. */
+            aud: string | string[];
             exp: number;
         };
         DevTokenRequest: {

@@ -382,6 +382,11 @@ forEachEngine(() => {
           { reason: { code: 'other', comment: '   ' } },
           '/reason/comment',
         ],
+        [
+          'other with a comment of only invisible characters (U+200B)',
+          { reason: { code: 'other', comment: '\u200b\u200b \u2060' } },
+          '/reason/comment',
+        ],
       ])('refuses %s with invalid-request naming the field', async (_title, change, field) => {
         const response = await check(unscheduled(personas.noRecord.nhsNumber, change));
         expect(response.statusCode).toBe(400);

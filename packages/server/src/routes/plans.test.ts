@@ -563,6 +563,58 @@ forEachEngine(() => {
       ]);
     });
 
+    it('reads a CSV that mixes CRLF and LF line ends as the same CSV with LF throughout', async () => {
+      const lines = [
+        'planId,nhsNumber,type,startDate',
+        `M-1,${syntheticNhsNumber(36)},CPP,2025-01-15`,
+        `M-2,${syntheticNhsNumber(37)},LAC,2025-01-16`,
+        `M-3,${syntheticNhsNumber(38)},CPP,2025-01-17`,
+      ];
+      const mixed = `${lines[0]}\r\n${lines[1]}\n${lines[2]}\r\n${lines[3]}\n`;
+      const mixedAnswer = await batch(mixed, 'text/csv');
+      expect(mixedAnswer.statusCode, mixedAnswer.body).toBe(200);
+      const stored = await db()
+        .selectFrom('plans')
+        .select(['plan_id', 'nhs_number', 'type', 'start_date'])
+        .where('plan_id', 'like', 'M-%')
+        .orderBy('plan_id')
+        .execute();
+      const lf = await batch(`${lines.join('\n')}\n`, 'text/csv');
+      expect(mixedAnswer.json<BatchResult>().results).toEqual(lf.json<BatchResult>().results);
+      expect(stored).toEqual([
+        {
+          plan_id: 'M-1',
+          nhs_number: syntheticNhsNumber(36),
+          type: 'CPP',
+          start_date: '2025-01-15',
+        },
+        {
+          plan_id: 'M-2',
+          nhs_number: syntheticNhsNumber(37),
+          type: 'LAC',
+          start_date: '2025-01-16',
+        },
+        {
+          plan_id: 'M-3',
+          nhs_number: syntheticNhsNumber(38),
+          type: 'CPP',
+          start_date: '2025-01-17',
+        },
+      ]);
+    });
+
+    it('refuses a CSV column named __proto__ as an unknown column in each row, never dropping it', async () => {
+      const csv = `planId,nhsNumber,type,startDate,__proto__\nPROTO-1,${syntheticNhsNumber(39)},CPP,2025-01-15,x\n`;
+      const response = await batch(csv, 'text/csv');
+      expect(response.statusCode).toBe(200);
+      const [result] = response.json<BatchResult>().results;
+      expect(result).toMatchObject({ row: 1, planId: 'PROTO-1', status: 'rejected' });
+      expect(JSON.stringify(result?.problem?.errors)).toContain('__proto__');
+      expect(
+        await db().selectFrom('plans').select('plan_id').where('plan_id', '=', 'PROTO-1').execute(),
+      ).toEqual([]);
+    });
+
     it.each([
       ['an unclosed quote', 'planId,nhsNumber,type,startDate\n"L-1,9990001375,CPP,2025-01-15\n'],
       [
