@@ -10,6 +10,7 @@ import {
   syntheticNhsNumber,
   type TestServer,
 } from '../testing/harness.js';
+import { auditChain } from '../testing/audit-chain.js';
 import { forEachEngine } from '../testing/engines.js';
 
 type StoredPlan = components['schemas']['StoredPlan'];
@@ -41,6 +42,74 @@ forEachEngine(() => {
   });
   afterAll(async () => {
     await s.close();
+  });
+
+  describe('concurrent first writes', () => {
+    const WRITERS = 20;
+    const tally = (statuses: number[]) =>
+      Object.fromEntries(
+        [...new Set(statuses)].sort().map((c) => [c, statuses.filter((x) => x === c).length]),
+      );
+    const auditOf = (authority: string, target: string) =>
+      db()
+        .selectFrom('audit_events')
+        .select('detail')
+        .where('authority_ods', '=', authority)
+        .where('target', '=', target)
+        .execute();
+
+    it('20 concurrent first PUTs of a new authority: one 201, the rest 200, no 5xx, audited as one creation then true updates', async () => {
+      const token = bearer(
+        await s.token({
+          ...principalClaims('towerHamletsSocialWorker'),
+          odsCode: 'RACE1',
+          sub: 'race-1',
+        }),
+      );
+      const answers = await Promise.all(
+        Array.from({ length: WRITERS }, (_, i) =>
+          s.inject({
+            method: 'PUT',
+            url: '/v1/authorities/RACE1',
+            headers: token,
+            payload: {
+              name: `Race Council ${i}`,
+              officeHoursPhone: '020 7946 0100',
+              emergencyDutyPhone: '020 7946 0101',
+            },
+          }),
+        ),
+      );
+      expect(tally(answers.map((a) => a.statusCode))).toEqual({ 200: WRITERS - 1, 201: 1 });
+      expect(auditChain(await auditOf('RACE1', 'RACE1'))).toEqual({
+        creations: 1,
+        chained: WRITERS,
+        total: WRITERS,
+      });
+    });
+
+    it('20 concurrent first PUTs of one new plan: one 201, the rest 200, no 5xx, audited as one creation then true updates', async () => {
+      const answers = await Promise.all(
+        Array.from({ length: WRITERS }, (_, i) =>
+          s.inject({
+            method: 'PUT',
+            url: `/v1/authorities/${LA}/plans/RACE-PLAN-1`,
+            headers: la,
+            payload: {
+              nhsNumber: syntheticNhsNumber(900),
+              type: 'CPP',
+              startDate: `2025-01-${String(i + 1).padStart(2, '0')}`,
+            },
+          }),
+        ),
+      );
+      expect(tally(answers.map((a) => a.statusCode))).toEqual({ 200: WRITERS - 1, 201: 1 });
+      expect(auditChain(await auditOf(LA, 'RACE-PLAN-1'))).toEqual({
+        creations: 1,
+        chained: WRITERS,
+        total: WRITERS,
+      });
+    });
   });
 
   describe('GET/PUT /v1/authorities/{odsCode}', () => {

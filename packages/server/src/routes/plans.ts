@@ -49,6 +49,7 @@ export async function putPlan(
   const at = now.toISOString();
   const { store } = ctx;
   const { row, created } = await store.transaction(async (trx) => {
+    await store.lockPlanWrites(trx, odsCode);
     await requireAuthority(ctx, trx, odsCode);
     const before = await store.getPlan(trx, odsCode, planId);
     if (before?.deleted_at != null) throw new ProblemError('conflict', DELETED);
@@ -72,6 +73,7 @@ export async function deletePlan(
   const at = ctx.now().toISOString();
   const { store } = ctx;
   await store.transaction(async (trx) => {
+    await store.lockPlanWrites(trx, odsCode);
     const before = await store.getPlan(trx, odsCode, planId);
     if (before === undefined || before.deleted_at !== null) {
       throw new ProblemError('not-found', 'There is no such plan.');
@@ -139,6 +141,7 @@ export async function batchPlans(ctx: RouteContext, request: FastifyRequest): Pr
 
   const { store } = ctx;
   await store.transaction(async (trx) => {
+    await store.lockPlanWrites(trx, odsCode);
     await requireAuthority(ctx, trx, odsCode);
     const candidates = results.filter((r) => r.status === 'accepted');
     const existing = await store.plansByIds(

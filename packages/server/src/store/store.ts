@@ -157,6 +157,14 @@ export class Store {
     return row === undefined ? undefined : toAuthority(row);
   }
 
+  /**
+   * Held until `trx` ends: writers of one authority's record, on any instance, take turns,
+   * each reading what the one before committed (the first creates it, the rest update it).
+   */
+  lockAuthorityWrites(trx: Tx, odsCode: string): Promise<void> {
+    return this.engine.lock(trx, `authority:${odsCode}`);
+  }
+
   async insertAuthority(q: Queryable, authority: Authority, at: string): Promise<void> {
     await q
       .insertInto('authorities')
@@ -213,6 +221,15 @@ export class Store {
         emergencyDutyPhone: emergency_duty_phone,
       },
     }));
+  }
+
+  /**
+   * Held until `trx` ends: the plan writes of one authority (PUT, DELETE, batch), on any
+   * instance, take turns, so each reads the plans as the one before left them: one
+   * creation, then updates whose audited `before` is what they replaced.
+   */
+  lockPlanWrites(trx: Tx, odsCode: string): Promise<void> {
+    return this.engine.lock(trx, `plans:${odsCode}`);
   }
 
   /** One plan of an authority, deleted or not. */
