@@ -132,6 +132,7 @@ export async function buildApp(
     validateBatchRow,
     maxBatchRows: batch?.operation['x-cpis-max-rows'] ?? 10_000,
     streams: new Set(),
+    streamsPerUser: new Map(),
   };
 
   const app = Fastify({

@@ -223,7 +223,10 @@ export interface paths {
          * The notification feed, live, as Server-Sent Events
          * @description `event: notification`, `id:` the notification's cursor, `data:` the Notification as
          *     JSON. A comment line at least every 15 s keeps it open. Starts after `Last-Event-ID`
-         *     (or `after`), else from now; headers are sent once the subscription is live.
+         *     (or `after`), else from now; headers are sent once the subscription is live. One
+         *     user (token `sub`) may hold a bounded number of live streams at once (the reference
+         *     server: 10 per instance, configurable); one more is 429 with `Retry-After`, and
+         *     closing a stream frees its place.
          */
         get: operations["streamNotifications"];
         put?: never;

@@ -275,6 +275,41 @@ forEachEngine(() => {
     });
   });
 
+  describe('the cap on live streams per user', () => {
+    it('refuses a user the 11th live stream with 429 problem+json and Retry-After; closing one frees its slot', async () => {
+      const streams = [];
+      for (let i = 0; i < 10; i++) {
+        const stream = await openStream();
+        expect(stream.response.status).toBe(200);
+        streams.push(stream);
+      }
+      const refused = await openStream();
+      expect(refused.response.status).toBe(429);
+      expect(refused.response.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+      expect(Number(refused.response.headers.get('retry-after'))).toBeGreaterThan(0);
+      expect(await refused.response.json()).toMatchObject({
+        type: 'urn:cpis:problem:rate-limited',
+      });
+      // Another user of the same LA has slots of their own.
+      const colleague = bearer(
+        await s.token({ ...principalClaims('towerHamletsSocialWorker'), sub: 'th-colleague' }),
+      );
+      const theirs = await openStream('', colleague);
+      expect(theirs.response.status).toBe(200);
+      await theirs.close();
+      // Closing one stream gives its slot back (once the server has seen the close).
+      await streams.pop()?.close();
+      let again = await openStream();
+      for (let tries = 0; again.response.status === 429 && tries < 100; tries++) {
+        await new Promise((r) => setTimeout(r, 20));
+        again = await openStream();
+      }
+      expect(again.response.status).toBe(200);
+      streams.push(again);
+      for (const stream of streams) await stream.close();
+    });
+  });
+
   describe('closing the server', () => {
     it('ends open streams cleanly', async () => {
       const own = await createTestServer();
