@@ -609,6 +609,113 @@ describe('the HTTP layer', () => {
   });
 });
 
+describe('time-outs and early answers', () => {
+  let s: TestServer;
+  let port = 0;
+  let laToken = '';
+  beforeAll(async () => {
+    s = await createTestServer({ requestTimeoutMs: 1_000, headersTimeoutMs: 1_000 });
+    await s.app.listen({ port: 0, host: '127.0.0.1' });
+    port = (s.app.server.address() as { port: number }).port;
+    laToken = await s.token(principalClaims('towerHamletsSocialWorker'));
+  });
+  afterAll(async () => {
+    await s.close();
+  });
+
+  /**
+   * Opens a connection, sends `head`, then trickles `trickle` a byte every 100 ms until the
+   * server closes the connection (or 5 s pass). What came back, and after how long.
+   */
+  const trickled = (head: string, trickle = '') =>
+    new Promise<{ text: string; closedAfterMs: number | null; sent: number }>((done) => {
+      const started = performance.now();
+      const socket = connect(port, '127.0.0.1');
+      let text = '';
+      let sent = 0;
+      const timer = setInterval(() => {
+        if (sent < trickle.length && !socket.destroyed) socket.write(trickle[sent++] ?? '');
+      }, 100);
+      const finish = (closedAfterMs: number | null) => {
+        clearInterval(timer);
+        socket.destroy();
+        done({ text, closedAfterMs, sent });
+      };
+      socket.on('data', (chunk) => (text += chunk.toString()));
+      socket.on('error', () => undefined);
+      socket.on('close', () => finish(performance.now() - started));
+      socket.write(head);
+      setTimeout(() => finish(null), 5_000).unref();
+    });
+
+  it('answers a body trickled past the request time-out with 408 problem+json and closes the connection', async () => {
+    const body = JSON.stringify([{ planId: 'SLOW-1' }]);
+    const answer = await trickled(
+      [
+        'POST /v1/authorities/211/plans/batch HTTP/1.1',
+        'Host: x',
+        `Authorization: Bearer ${laToken}`,
+        'Content-Type: application/json',
+        `Content-Length: ${body.length + 1000}`,
+        '',
+        '',
+      ].join('\r\n'),
+      body.repeat(100),
+    );
+    expect(answer.text).toMatch(/^HTTP\/1\.1 408 /);
+    expect(answer.text).toContain('urn:cpis:problem:request-timeout');
+    expect(answer.text).toMatch(/x-request-id: [0-9a-f-]{36}/i);
+    expect(answer.closedAfterMs).not.toBeNull();
+    expect(answer.closedAfterMs ?? Infinity).toBeLessThan(3_000);
+  });
+
+  it('answers headers trickled past the headers time-out with 408 and closes the connection', async () => {
+    const answer = await trickled(
+      'GET /v1/health HTTP/1.1\r\nHost: x\r\n',
+      'X-Slow: ' + 'a'.repeat(100),
+    );
+    expect(answer.text).toMatch(/^HTTP\/1\.1 408 /);
+    expect(answer.closedAfterMs ?? Infinity).toBeLessThan(3_000);
+  });
+
+  it('keeps a live notification stream open past the request time-out', async () => {
+    const controller = new AbortController();
+    const response = await fetch(
+      `http://127.0.0.1:${port}/v1/authorities/211/notifications/stream`,
+      {
+        headers: bearer(laToken),
+        signal: controller.signal,
+      },
+    );
+    expect(response.status).toBe(200);
+    const reader = (response.body as ReadableStream<Uint8Array>).getReader();
+    await reader.read();
+    await new Promise((r) => setTimeout(r, 2_000));
+    expect(s.app.cpis.store.engine.bus.subscriberCount('211')).toBe(1);
+    controller.abort();
+  });
+
+  it('closes the connection once it has answered 401 to a request whose body is still coming', async () => {
+    const answer = await trickled(
+      [
+        'POST /v1/checks HTTP/1.1',
+        'Host: x',
+        'Authorization: Bearer not-a-token',
+        'Content-Type: application/json',
+        'Content-Length: 100000',
+        '',
+        '{"nhsNumber":',
+      ].join('\r\n'),
+      'x'.repeat(1000),
+    );
+    expect(answer.text).toMatch(/^HTTP\/1\.1 401 /);
+    expect(answer.text).toMatch(/connection: close/i);
+    // Closed with the answer, long before the time-out, the body still unsent.
+    expect(answer.closedAfterMs ?? Infinity).toBeLessThan(800);
+    expect(answer.sent).toBeLessThan(10);
+  });
+});
+
 describe('production mode', () => {
   let s: TestServer;
   let privateKey: CryptoKey;

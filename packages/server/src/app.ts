@@ -164,6 +164,14 @@ export async function buildApp(
       return typeof sent === 'string' && UUID.test(sent) ? sent : randomUUID();
     },
     bodyLimit: BODY_LIMIT,
+    // A client that trickles its headers or body is cut off (408, `answerClientError`), so
+    // it cannot hold a connection and its buffers for ever.
+    requestTimeout: config.requestTimeoutMs,
+    http: {
+      requestTimeout: config.requestTimeoutMs,
+      headersTimeout: config.headersTimeoutMs,
+      connectionsCheckingInterval: Math.min(1_000, Math.ceil(config.headersTimeoutMs / 10)),
+    },
     // A URL that cannot be decoded, or a parameter too long for the router: still a problem.
     frameworkErrors: (_error, request, frameworkReply) => {
       const reply = frameworkReply as unknown as FastifyReply;
@@ -229,6 +237,12 @@ export async function buildApp(
         },
       );
     }
+  });
+
+  // An answer sent before the body was read (a 401, 403 or 413 decided first): the rest of
+  // the body is not waited for; the connection ends with the answer.
+  app.addHook('onSend', async (request, reply) => {
+    if (!request.raw.complete) void reply.header('connection', 'close');
   });
 
   await app.register(helmet, {
