@@ -346,17 +346,23 @@ describe('createCheck', () => {
       expect(h.service.state.checks.size).toBe(0);
     });
 
-    it('in the order 401, then 400, then 403', async () => {
+    it('in the order 401; 403 for who may make no check, before the body; 400; 403 for the context', async () => {
       const h = harness();
       const noTokenBadBody = await h.call('POST', '/v1/checks', {
         body: { ...valid, nhsNumber: 'x' },
       });
-      const badBodyForbidden = await h.call<Problem>('POST', '/v1/checks', {
+      const noActivityBadBody = await h.call<Problem>('POST', '/v1/checks', {
         as: who.receptionist,
         body: { ...valid, nhsNumber: 'x' },
       });
-      expect(noTokenBadBody.status).toBe(401);
-      expect(badBodyForbidden.status).toBe(400);
+      const wrongContextBadBody = await h.call<Problem>('POST', '/v1/checks', {
+        as: who.gp,
+        body: { ...valid, nhsNumber: 'x' },
+      });
+      const wrongContext = await h.call<Problem>('POST', '/v1/checks', { as: who.gp, body: valid });
+      expect(
+        [noTokenBadBody, noActivityBadBody, wrongContextBadBody, wrongContext].map((a) => a.status),
+      ).toEqual([401, 403, 400, 403]);
     });
   });
 });

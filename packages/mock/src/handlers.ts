@@ -8,6 +8,7 @@ import { parse as parseCsv } from 'csv-parse/browser/esm/sync';
 import { createOpenApiHttp } from 'openapi-msw';
 import {
   authorize,
+  authorizeBeforeBody,
   BATCH_CSV_RECORD_DELIMITERS,
   csvRecordsToBatchRows,
   isValidNhsNumber,
@@ -120,6 +121,16 @@ async function authenticate(request: Request, now: Date): Promise<TokenClaims> {
 
 function allow(op: OperationId, caller: TokenClaims, target: AuthorizationTarget = {}): void {
   const decision = authorize(op, caller, target);
+  if (!decision.allowed) throw new Refusal('forbidden', decision.reason);
+}
+
+/** As the server: the 403 that the token and the path decide comes before the body is read. */
+function allowBeforeBody(
+  op: OperationId,
+  caller: TokenClaims,
+  path: { odsCode?: string; planId?: string } = {},
+): void {
+  const decision = authorizeBeforeBody(op, caller, path);
   if (!decision.allowed) throw new Refusal('forbidden', decision.reason);
 }
 
@@ -273,6 +284,7 @@ export function createHandlers(options: HandlerOptions): HttpHandler[] {
     http.post('/v1/checks', ({ request, response }) =>
       answer(request, async (x) => {
         const caller = await authenticate(request, clock.now());
+        allowBeforeBody('createCheck', caller);
         const idempotencyKey = request.headers.get('Idempotency-Key');
         const body = await readJson(request);
         requireNoErrors([
@@ -317,6 +329,7 @@ export function createHandlers(options: HandlerOptions): HttpHandler[] {
     http.put('/v1/authorities/{odsCode}', ({ request, params, response }) =>
       answer(request, async (x) => {
         const caller = await authenticate(request, clock.now());
+        allowBeforeBody('putAuthority', caller, params);
         const body = await readJson(request);
         requireNoErrors([
           ...parameter('odsCode', params.odsCode, ODS_CODE_PATTERN),
@@ -357,6 +370,7 @@ export function createHandlers(options: HandlerOptions): HttpHandler[] {
     http.post('/v1/authorities/{odsCode}/plans/batch', ({ request, params, response }) =>
       answer(request, async (x) => {
         const caller = await authenticate(request, clock.now());
+        allowBeforeBody('batchPlans', caller, params);
         const rows = await readBatchRows(request);
         requireNoErrors(parameter('odsCode', params.odsCode, ODS_CODE_PATTERN));
         if (rows.length > MAX_BATCH_ROWS) {
@@ -394,6 +408,7 @@ export function createHandlers(options: HandlerOptions): HttpHandler[] {
     http.put('/v1/authorities/{odsCode}/plans/{planId}', ({ request, params, response }) =>
       answer(request, async (x) => {
         const caller = await authenticate(request, clock.now());
+        allowBeforeBody('putPlan', caller, params);
         const body = await readJson(request);
         requireNoErrors([
           ...parameter('odsCode', params.odsCode, ODS_CODE_PATTERN),

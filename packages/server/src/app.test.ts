@@ -716,6 +716,171 @@ describe('time-outs and early answers', () => {
   });
 });
 
+describe('bodies that would stall the server', () => {
+  let s: TestServer;
+  let port = 0;
+  let laToken = '';
+  let nurseToken = '';
+  const MB = 1024 * 1024;
+  beforeAll(async () => {
+    s = await createTestServer();
+    await s.app.listen({ port: 0, host: '127.0.0.1' });
+    port = (s.app.server.address() as { port: number }).port;
+    laToken = await s.token(principalClaims('towerHamletsSocialWorker'));
+    nurseToken = await s.token(principalClaims('edNurse'));
+  });
+  afterAll(async () => {
+    await s.close();
+  });
+
+  /**
+   * Uploads `body` (as fast as the socket takes it) and meanwhile asks /v1/health every
+   * 20 ms. When the answer came, how much of the body had been written by then, and the
+   * slowest health answer while the upload was on.
+   */
+  const upload = (path: string, token: string, contentType: string, body: Buffer) =>
+    new Promise<{
+      status: number;
+      answeredMs: number;
+      sentWhenAnswered: number;
+      healthMaxMs: number;
+      healthCount: number;
+    }>((done, fail) => {
+      const started = performance.now();
+      const socket = connect(port, '127.0.0.1');
+      let sent = 0;
+      let text = '';
+      let answered: { status: number; answeredMs: number; sentWhenAnswered: number } | undefined;
+      let healthMaxMs = 0;
+      let healthCount = 0;
+      let polling = true;
+      const poll = (async () => {
+        while (polling) {
+          const t = performance.now();
+          const response = await fetch(`http://127.0.0.1:${port}/v1/health`);
+          await response.text();
+          healthMaxMs = Math.max(healthMaxMs, performance.now() - t);
+          healthCount++;
+          await new Promise((r) => setTimeout(r, 20));
+        }
+      })();
+      const finish = async () => {
+        polling = false;
+        await poll;
+        socket.destroy();
+        if (answered === undefined) fail(new Error(`no answer: ${text.slice(0, 200)}`));
+        else done({ ...answered, healthMaxMs, healthCount });
+      };
+      socket.on('data', (chunk) => {
+        text += chunk.toString();
+        if (answered === undefined && text.includes('\r\n\r\n')) {
+          answered = {
+            status: Number(text.split(' ')[1]),
+            answeredMs: performance.now() - started,
+            sentWhenAnswered: sent,
+          };
+          void finish();
+        }
+      });
+      socket.on('error', () => undefined);
+      socket.on('close', () => void finish());
+      socket.write(
+        [
+          `POST ${path} HTTP/1.1`,
+          'Host: x',
+          `Authorization: Bearer ${token}`,
+          `Content-Type: ${contentType}`,
+          `Content-Length: ${body.length}`,
+          '',
+          '',
+        ].join('\r\n'),
+      );
+      const CHUNK = 64 * 1024;
+      const pump = () => {
+        while (sent < body.length && answered === undefined && !socket.destroyed) {
+          const chunk = body.subarray(sent, sent + CHUNK);
+          sent += chunk.length;
+          if (!socket.write(chunk)) {
+            socket.once('drain', pump);
+            return;
+          }
+        }
+      };
+      pump();
+    });
+
+  const nested = Buffer.from('['.repeat(4 * MB) + ']'.repeat(4 * MB));
+  const report = (what: string, r: Awaited<ReturnType<typeof upload>>) =>
+    console.log(
+      `${what}: ${r.status} after ${r.answeredMs.toFixed(0)} ms, ${(r.sentWhenAnswered / MB).toFixed(2)} MB of the body written by then; /v1/health slowest ${r.healthMaxMs.toFixed(0)} ms over ${r.healthCount} answers`,
+    );
+
+  it("refuses a clinician's 8 MB batch nested 4 M deep with 403 before reading the body, health answering meanwhile", async () => {
+    const r = await upload(
+      '/v1/authorities/211/plans/batch',
+      nurseToken,
+      'application/json',
+      nested,
+    );
+    report('clinician, 8 MB nested JSON', r);
+    expect(r.status).toBe(403);
+    expect(r.sentWhenAnswered).toBeLessThan(nested.length);
+    expect(r.healthCount).toBeGreaterThan(0);
+    expect(r.healthMaxMs).toBeLessThan(2_000);
+  });
+
+  it("refuses the LA's own 8 MB batch nested 4 M deep with 400 at the 33rd level, health answering meanwhile", async () => {
+    const r = await upload('/v1/authorities/211/plans/batch', laToken, 'application/json', nested);
+    report('own LA, 8 MB nested JSON', r);
+    expect(r.status).toBe(400);
+    expect(r.sentWhenAnswered).toBeLessThan(nested.length);
+    expect(r.healthCount).toBeGreaterThan(0);
+    expect(r.healthMaxMs).toBeLessThan(2_000);
+  });
+
+  it('refuses 2 M JSON rows and 2.6 M CSV rows with 413 at row 10,001, before the upload ends', async () => {
+    const json = Buffer.from(`[${'{},'.repeat(2_000_000)}{}]`);
+    const csv = Buffer.from(`planId\n${'A\n'.repeat(2_600_000)}`);
+    const fromJson = await upload(
+      '/v1/authorities/211/plans/batch',
+      laToken,
+      'application/json',
+      json,
+    );
+    const fromCsv = await upload('/v1/authorities/211/plans/batch', laToken, 'text/csv', csv);
+    report('own LA, 2 M JSON rows', fromJson);
+    report('own LA, 2.6 M CSV rows', fromCsv);
+    for (const [r, body] of [
+      [fromJson, json],
+      [fromCsv, csv],
+    ] as const) {
+      expect(r.status).toBe(413);
+      expect(r.sentWhenAnswered).toBeLessThan(body.length);
+      expect(r.healthMaxMs).toBeLessThan(2_000);
+    }
+  });
+
+  it('refuses JSON nested deeper than 32 levels on every route that takes a body', async () => {
+    const deep = (n: number) => `${'['.repeat(n)}${']'.repeat(n)}`;
+    const check = await s.inject({
+      method: 'POST',
+      url: '/v1/checks',
+      headers: { ...bearer(nurseToken), 'content-type': 'application/json' },
+      payload: `{"reason":${deep(40)}}`,
+    });
+    const token = await s.inject({
+      method: 'POST',
+      url: '/v1/dev/tokens',
+      headers: { 'content-type': 'application/json' },
+      payload: `{"name":${deep(40)}}`,
+    });
+    for (const answer of [check, token]) {
+      expect(answer.statusCode).toBe(400);
+      expect(answer.json<{ detail: string }>().detail).toMatch(/deeper than 32/);
+    }
+  });
+});
+
 describe('production mode', () => {
   let s: TestServer;
   let privateKey: CryptoKey;

@@ -14,7 +14,7 @@ import rateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import { londonDate } from '@cpis/domain';
+import { authorizeBeforeBody, londonDate, type OperationId } from '@cpis/domain';
 import Fastify, {
   type FastifyError,
   type FastifyInstance,
@@ -24,6 +24,7 @@ import Fastify, {
 import openapiGlue from 'fastify-openapi-glue';
 import { stringify as yamlText } from 'yaml';
 import { AuthenticationError, AuthUnavailableError, createAuth } from './auth.js';
+import { CsvBodyGuard, JsonBodyGuard, MAX_JSON_DEPTH } from './body-guard.js';
 import type { ServerConfig } from './config.js';
 import {
   contractSchema,
@@ -337,6 +338,34 @@ export async function buildApp(
         'www-authenticate': 'Bearer realm="cpis", error="invalid_token"',
       });
     }
+  });
+
+  // Before a byte of the body is read: 403 for what the token and the path decide, then
+  // the body passes through guards that refuse deep nesting and too many rows as they come.
+  app.addHook('preParsing', async (request, _reply, payload) => {
+    const operation = operationOf(request);
+    if (operation === undefined || operation.bodyMediaTypes.length === 0) return payload;
+    if (request.principal !== undefined) {
+      const decision = authorizeBeforeBody(
+        operation.operationId as OperationId,
+        request.principal,
+        request.params as { odsCode?: string; planId?: string },
+      );
+      if (!decision.allowed) throw new ProblemError('forbidden', decision.reason);
+    }
+    const mediaType = (request.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase();
+    const maxRows = operation.operationId === 'batchPlans' ? ctx.maxBatchRows : undefined;
+    const guard =
+      mediaType === 'application/json'
+        ? new JsonBodyGuard(MAX_JSON_DEPTH, maxRows)
+        : mediaType === 'text/csv' && maxRows !== undefined
+          ? new CsvBodyGuard(maxRows)
+          : undefined;
+    if (guard === undefined) return payload;
+    // Not `pipeline`: it would destroy the request, and with it the socket the refusal
+    // goes out on.
+    payload.on('error', (error) => guard.destroy(error));
+    return payload.pipe(guard);
   });
 
   app.addHook('preValidation', async (request) => {
