@@ -728,6 +728,8 @@ describe('bodies that would stall the server', () => {
     port = (s.app.server.address() as { port: number }).port;
     laToken = await s.token(principalClaims('towerHamletsSocialWorker'));
     nurseToken = await s.token(principalClaims('edNurse'));
+    // Warm: the first answer of a process pays for loading code, not for any upload.
+    await (await fetch(`http://127.0.0.1:${port}/v1/health`)).text();
   });
   afterAll(async () => {
     await s.close();
