@@ -8,7 +8,9 @@ import { parse as parseCsv } from 'csv-parse/browser/esm/sync';
 import { createOpenApiHttp } from 'openapi-msw';
 import {
   authorize,
-  csvRecordToBatchRow,
+  authorizeBeforeBody,
+  BATCH_CSV_RECORD_DELIMITERS,
+  csvRecordsToBatchRows,
   isValidNhsNumber,
   MAX_BATCH_ROWS,
   planVisibleUntil,
@@ -72,7 +74,9 @@ async function answer(
   const requestId = requestIdOf(request);
   const x: Exchange = {
     requestId,
-    headers: (extra = {}) => new Headers({ ...extra, 'X-Request-ID': requestId }),
+    // As the server: no answer of the API may be kept by a cache (the contract's `NoStore`).
+    headers: (extra = {}) =>
+      new Headers({ 'Cache-Control': 'no-store', ...extra, 'X-Request-ID': requestId }),
   };
   try {
     return await work(x);
@@ -117,6 +121,16 @@ async function authenticate(request: Request, now: Date): Promise<TokenClaims> {
 
 function allow(op: OperationId, caller: TokenClaims, target: AuthorizationTarget = {}): void {
   const decision = authorize(op, caller, target);
+  if (!decision.allowed) throw new Refusal('forbidden', decision.reason);
+}
+
+/** As the server: the 403 that the token and the path decide comes before the body is read. */
+function allowBeforeBody(
+  op: OperationId,
+  caller: TokenClaims,
+  path: { odsCode?: string; planId?: string } = {},
+): void {
+  const decision = authorizeBeforeBody(op, caller, path);
   if (!decision.allowed) throw new Refusal('forbidden', decision.reason);
 }
 
@@ -254,14 +268,14 @@ export function createHandlers(options: HandlerOptions): HttpHandler[] {
       return store.createCheck(caller, check, requestId);
     };
     if (idempotencyKey === null) return work();
-    const earlier = store.claimIdempotent(caller.sub, idempotencyKey, fingerprint(check));
+    const earlier = store.claimIdempotent(caller, idempotencyKey, fingerprint(check));
     if (earlier) return earlier;
     try {
       const result = await work();
-      store.finishIdempotent(caller.sub, idempotencyKey, result);
+      store.finishIdempotent(caller, idempotencyKey, result);
       return result;
     } catch (e) {
-      store.releaseIdempotent(caller.sub, idempotencyKey);
+      store.releaseIdempotent(caller, idempotencyKey);
       throw e;
     }
   }
@@ -270,6 +284,7 @@ export function createHandlers(options: HandlerOptions): HttpHandler[] {
     http.post('/v1/checks', ({ request, response }) =>
       answer(request, async (x) => {
         const caller = await authenticate(request, clock.now());
+        allowBeforeBody('createCheck', caller);
         const idempotencyKey = request.headers.get('Idempotency-Key');
         const body = await readJson(request);
         requireNoErrors([
@@ -314,6 +329,7 @@ export function createHandlers(options: HandlerOptions): HttpHandler[] {
     http.put('/v1/authorities/{odsCode}', ({ request, params, response }) =>
       answer(request, async (x) => {
         const caller = await authenticate(request, clock.now());
+        allowBeforeBody('putAuthority', caller, params);
         const body = await readJson(request);
         requireNoErrors([
           ...parameter('odsCode', params.odsCode, ODS_CODE_PATTERN),
@@ -354,6 +370,7 @@ export function createHandlers(options: HandlerOptions): HttpHandler[] {
     http.post('/v1/authorities/{odsCode}/plans/batch', ({ request, params, response }) =>
       answer(request, async (x) => {
         const caller = await authenticate(request, clock.now());
+        allowBeforeBody('batchPlans', caller, params);
         const rows = await readBatchRows(request);
         requireNoErrors(parameter('odsCode', params.odsCode, ODS_CODE_PATTERN));
         if (rows.length > MAX_BATCH_ROWS) {
@@ -391,6 +408,7 @@ export function createHandlers(options: HandlerOptions): HttpHandler[] {
     http.put('/v1/authorities/{odsCode}/plans/{planId}', ({ request, params, response }) =>
       answer(request, async (x) => {
         const caller = await authenticate(request, clock.now());
+        allowBeforeBody('putPlan', caller, params);
         const body = await readJson(request);
         requireNoErrors([
           ...parameter('odsCode', params.odsCode, ODS_CODE_PATTERN),
@@ -466,7 +484,10 @@ export function createHandlers(options: HandlerOptions): HttpHandler[] {
         });
         return new Response(body, {
           status: 200,
-          headers: x.headers({ 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-cache' }),
+          headers: x.headers({
+            'Content-Type': 'text/event-stream',
+            'Cache-Control': 'no-store, no-transform',
+          }),
         });
       }),
     ),
@@ -519,20 +540,27 @@ export function createHandlers(options: HandlerOptions): HttpHandler[] {
 /** The rows of a batch body: a JSON array, or `text/csv` with a header row (RFC 4180). */
 async function readBatchRows(request: Request): Promise<unknown[]> {
   if (mediaType(request) === 'text/csv') {
-    let records: Record<string, string>[];
+    let records: string[][];
     try {
       records = parseCsv(await request.text(), {
         bom: true,
-        columns: true,
+        record_delimiter: [...BATCH_CSV_RECORD_DELIMITERS],
         skip_empty_lines: true,
-      }) as Record<string, string>[];
+      }) as string[][];
     } catch (error) {
       throw invalid(
         [{ field: '', message: 'not valid CSV' }],
         `The CSV could not be read: ${(error as Error).message.split('\n')[0]}`,
       );
     }
-    return records.map(csvRecordToBatchRow);
+    const { rows, duplicate } = csvRecordsToBatchRows(records);
+    if (duplicate !== undefined) {
+      throw invalid(
+        [{ field: 'header', message: `duplicate column ${duplicate}` }],
+        `The CSV header names "${duplicate}" twice.`,
+      );
+    }
+    return rows;
   }
   const body = await readJson(request);
   if (!Array.isArray(body)) {

@@ -52,6 +52,14 @@ export interface MockCheck {
   result: CheckResult;
 }
 
+/** Whose a key is: the user (`sub`) at the organisation they are signed in at (`odsCode`). */
+export type IdempotencyOwner = Pick<TokenClaims, 'sub' | 'odsCode'>;
+
+/** A key is scoped to the user and the organisation, as the contract says. */
+function idempotencyId(owner: IdempotencyOwner, key: string): string {
+  return JSON.stringify([owner.sub, owner.odsCode, key.toLowerCase()]);
+}
+
 export interface MockIdempotencyEntry {
   fingerprint: string;
   createdAt: Date;
@@ -78,7 +86,7 @@ export interface MockState {
   /** Per authority, in cursor order. */
   notifications: Map<string, Notification[]>;
   checks: Map<string, MockCheck>;
-  /** Keyed by `${sub} ${Idempotency-Key}`. */
+  /** Keyed by `idempotencyId`: the user, their organisation and the key. */
   idempotency: Map<string, MockIdempotencyEntry>;
   audit: MockAuditEntry[];
 }
@@ -147,8 +155,12 @@ export class MockStore {
    * body was sent before (nothing is written again), else `undefined` and the key is held
    * in progress until `finishIdempotent` or `releaseIdempotent`.
    */
-  claimIdempotent(sub: string, key: string, fingerprint: string): CheckResult | undefined {
-    const id = `${sub} ${key}`;
+  claimIdempotent(
+    caller: IdempotencyOwner,
+    key: string,
+    fingerprint: string,
+  ): CheckResult | undefined {
+    const id = idempotencyId(caller, key);
     const earlier = this.state.idempotency.get(id);
     const now = this.clock.now();
     if (earlier && now.getTime() - earlier.createdAt.getTime() < IDEMPOTENCY_KEPT_MS) {
@@ -167,13 +179,13 @@ export class MockStore {
     return undefined;
   }
 
-  finishIdempotent(sub: string, key: string, result: CheckResult): void {
-    const entry = this.state.idempotency.get(`${sub} ${key}`);
+  finishIdempotent(caller: IdempotencyOwner, key: string, result: CheckResult): void {
+    const entry = this.state.idempotency.get(idempotencyId(caller, key));
     if (entry) entry.result = structuredClone(result);
   }
 
-  releaseIdempotent(sub: string, key: string): void {
-    this.state.idempotency.delete(`${sub} ${key}`);
+  releaseIdempotent(caller: IdempotencyOwner, key: string): void {
+    this.state.idempotency.delete(idempotencyId(caller, key));
   }
 
   /**

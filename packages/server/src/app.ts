@@ -5,15 +5,16 @@
  * 403 (`authorize`, in the handler), then 404/409 (the stored state).
  */
 import { randomUUID } from 'node:crypto';
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, realpathSync } from 'node:fs';
+import type { Socket } from 'node:net';
+import { join, resolve, sep } from 'node:path';
 import cors from '@fastify/cors';
 import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import { londonDate } from '@cpis/domain';
+import { authorizeBeforeBody, londonDate, type OperationId } from '@cpis/domain';
 import Fastify, {
   type FastifyError,
   type FastifyInstance,
@@ -21,7 +22,9 @@ import Fastify, {
   type FastifyRequest,
 } from 'fastify';
 import openapiGlue from 'fastify-openapi-glue';
+import { stringify as yamlText } from 'yaml';
 import { AuthenticationError, AuthUnavailableError, createAuth } from './auth.js';
+import { CsvBodyGuard, JsonBodyGuard, MAX_JSON_DEPTH } from './body-guard.js';
 import type { ServerConfig } from './config.js';
 import {
   contractSchema,
@@ -75,8 +78,14 @@ export async function buildApp(
   const now = options.now ?? (() => new Date());
   const contract = loadContract();
   const servedDocument = structuredClone(contract.document);
-  // In production the development token route does not exist at all (404, not 405).
-  if (config.mode === 'production') delete servedDocument.paths['/v1/dev/tokens'];
+  // In production the development token route does not exist at all (404, not 405), and
+  // neither the reference at /docs nor the contract served describes it.
+  if (config.mode === 'production') {
+    delete servedDocument.paths['/v1/dev/tokens'];
+    delete servedDocument.components['schemas']?.['DevTokenRequest'];
+    delete servedDocument.components['schemas']?.['DevTokenResponse'];
+  }
+  const servedText = config.mode === 'production' ? yamlText(servedDocument) : contract.text;
   const operations = operationIndex(servedDocument);
   const matchPath = createPathMatcher(servedDocument);
   const headerNames = new Map(
@@ -124,6 +133,7 @@ export async function buildApp(
     validateBatchRow,
     maxBatchRows: batch?.operation['x-cpis-max-rows'] ?? 10_000,
     streams: new Set(),
+    streamsPerUser: new Map(),
   };
 
   const app = Fastify({
@@ -155,6 +165,14 @@ export async function buildApp(
       return typeof sent === 'string' && UUID.test(sent) ? sent : randomUUID();
     },
     bodyLimit: BODY_LIMIT,
+    // A client that trickles its headers or body is cut off (408, `answerClientError`), so
+    // it cannot hold a connection and its buffers for ever.
+    requestTimeout: config.requestTimeoutMs,
+    http: {
+      requestTimeout: config.requestTimeoutMs,
+      headersTimeout: config.headersTimeoutMs,
+      connectionsCheckingInterval: Math.min(1_000, Math.ceil(config.headersTimeoutMs / 10)),
+    },
     // A URL that cannot be decoded, or a parameter too long for the router: still a problem.
     frameworkErrors: (_error, request, frameworkReply) => {
       const reply = frameworkReply as unknown as FastifyReply;
@@ -166,6 +184,10 @@ export async function buildApp(
     },
     // Fastify's own closing answer is not a problem; the onRequest hook below answers instead.
     return503OnClosing: false,
+    // What Node's HTTP parser refuses before any route runs (a malformed request line, headers
+    // over the size limit, a request not received in time): a problem too, and the end of the
+    // connection.
+    clientErrorHandler: answerClientError,
   });
   app.decorate('cpis', { store, config });
   engine.attachLogger(app.log);
@@ -218,6 +240,12 @@ export async function buildApp(
     }
   });
 
+  // An answer sent before the body was read (a 401, 403 or 413 decided first): the rest of
+  // the body is not waited for; the connection ends with the answer.
+  app.addHook('onSend', async (request, reply) => {
+    if (!request.raw.complete) void reply.header('connection', 'close');
+  });
+
   await app.register(helmet, {
     contentSecurityPolicy: {
       useDefaults: true,
@@ -258,13 +286,21 @@ export async function buildApp(
     });
   }
 
-  app.addHook('onRequest', async (request) => {
+  app.addHook('onRequest', async (request, reply) => {
     const operation = operationOf(request);
-    if (operation === undefined || !operation.authenticated) return;
+    if (operation === undefined) return;
+    // Answers of the API carry patient data or tokens (the contract's `NoStore` header):
+    // no cache keeps any of them, refusals included.
+    void reply.header('cache-control', 'no-store');
+    if (!operation.authenticated) return;
     try {
       request.principal = await auth.verify(request.headers.authorization);
     } catch (error) {
       if (error instanceof AuthUnavailableError) {
+        request.log.warn(
+          { err: error.cause ?? error },
+          'token signing keys unavailable: the JWKS URL cannot be fetched',
+        );
         throw new ProblemError(
           'unavailable',
           'Tokens cannot be verified just now; try again shortly.',
@@ -304,6 +340,34 @@ export async function buildApp(
     }
   });
 
+  // Before a byte of the body is read: 403 for what the token and the path decide, then
+  // the body passes through guards that refuse deep nesting and too many rows as they come.
+  app.addHook('preParsing', async (request, _reply, payload) => {
+    const operation = operationOf(request);
+    if (operation === undefined || operation.bodyMediaTypes.length === 0) return payload;
+    if (request.principal !== undefined) {
+      const decision = authorizeBeforeBody(
+        operation.operationId as OperationId,
+        request.principal,
+        request.params as { odsCode?: string; planId?: string },
+      );
+      if (!decision.allowed) throw new ProblemError('forbidden', decision.reason);
+    }
+    const mediaType = (request.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase();
+    const maxRows = operation.operationId === 'batchPlans' ? ctx.maxBatchRows : undefined;
+    const guard =
+      mediaType === 'application/json'
+        ? new JsonBodyGuard(MAX_JSON_DEPTH, maxRows)
+        : mediaType === 'text/csv' && maxRows !== undefined
+          ? new CsvBodyGuard(maxRows)
+          : undefined;
+    if (guard === undefined) return payload;
+    // Not `pipeline`: it would destroy the request, and with it the socket the refusal
+    // goes out on.
+    payload.on('error', (error) => guard.destroy(error));
+    return payload.pipe(guard);
+  });
+
   app.addHook('preValidation', async (request) => {
     const operation = operationOf(request);
     if (operation === undefined || operation.bodyMediaTypes.length === 0) return;
@@ -338,7 +402,8 @@ export async function buildApp(
     }
     const { kind, detail, errors, headers } = describeError(error, engine, headerNames);
     if (kind === 'internal') request.log.error({ err: error }, 'unexpected error');
-    else if (kind === 'unavailable') request.log.warn({ err: error }, 'database unavailable');
+    else if (kind === 'unavailable' && engine.isUnavailable(error))
+      request.log.warn({ err: error }, 'database unavailable');
     void reply
       .code(problemStatus(kind))
       .headers(headers)
@@ -373,7 +438,7 @@ export async function buildApp(
   await app.register(swagger, {
     mode: 'static',
     // The contract document is OpenAPI 3.1; the plugin's types know 2.0 and 3.0 only.
-    specification: { document: structuredClone(contract.document) as never },
+    specification: { document: structuredClone(servedDocument) as never },
   });
   await app.register(swaggerUi, {
     routePrefix: '/docs',
@@ -383,10 +448,10 @@ export async function buildApp(
     >,
   });
   app.get('/openapi.yaml', { schema: { hide: true } }, (_request, reply) => {
-    void reply.type('application/yaml; charset=utf-8').send(contract.text);
+    void reply.type('application/yaml; charset=utf-8').send(servedText);
   });
   app.get('/openapi.json', { schema: { hide: true } }, (_request, reply) => {
-    void reply.type('application/json; charset=utf-8').send(JSON.stringify(contract.document));
+    void reply.type('application/json; charset=utf-8').send(JSON.stringify(servedDocument));
   });
 
   await app.register(openapiGlue, {
@@ -396,7 +461,7 @@ export async function buildApp(
 
   if (config.mode === 'development' && config.examplesDir !== null) {
     await app.register(fastifyStatic, {
-      root: config.examplesDir,
+      ...staticFiles(config.examplesDir),
       prefix: '/',
       redirect: true,
       index: ['index.html'],
@@ -405,7 +470,11 @@ export async function buildApp(
     // `packages/elements/dist/`, beside `examples/` in the repository.
     const kitDir = join(config.examplesDir, '..', 'packages', 'elements', 'dist');
     if (existsSync(kitDir)) {
-      await app.register(fastifyStatic, { root: kitDir, prefix: '/kit/', decorateReply: false });
+      await app.register(fastifyStatic, {
+        ...staticFiles(kitDir),
+        prefix: '/kit/',
+        decorateReply: false,
+      });
     }
   }
 
@@ -429,6 +498,64 @@ export async function buildApp(
   });
 
   return app;
+}
+
+/**
+ * A folder served as is, but no file or folder under it whose name starts with a dot, and
+ * nothing reached through a symbolic link: what is served is what is in the folder itself.
+ */
+function staticFiles(root: string): {
+  root: string;
+  dotfiles: 'ignore';
+  allowedPath: (pathName: string) => boolean;
+} {
+  const realRoot = realpathSync(root);
+  return {
+    root,
+    dotfiles: 'ignore',
+    allowedPath: (pathName) => {
+      if (pathName.split('/').some((segment) => segment.startsWith('.'))) return false;
+      const file = resolve(realRoot, `.${pathName}`);
+      if (file !== realRoot && !file.startsWith(realRoot + sep)) return false;
+      try {
+        return realpathSync(file) === file;
+      } catch {
+        // Not there: the plugin answers 404.
+        return true;
+      }
+    },
+  };
+}
+
+/**
+ * Fastify's `clientErrorHandler`: the answer to a request Node could not parse, as
+ * problem+json with a new X-Request-ID, then the connection is closed.
+ */
+function answerClientError(error: Error & { code?: string }, socket: Socket): void {
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  const [status, kind, detail]: [number, ProblemKind, string] =
+    error.code === 'HPE_HEADER_OVERFLOW'
+      ? [431, 'headers-too-large', 'The request headers are too large.']
+      : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? [408, 'request-timeout', 'The request was not received in time.']
+        : [400, 'invalid-request', 'The request is not valid HTTP.'];
+  const requestId = randomUUID();
+  const body = JSON.stringify(problemBody(kind, requestId, detail));
+  if (socket.writable) {
+    socket.end(
+      [
+        `HTTP/1.1 ${status} ${problemBody(kind, requestId).title}`,
+        `Content-Type: ${PROBLEM_CONTENT_TYPE}`,
+        `Content-Length: ${Buffer.byteLength(body)}`,
+        `X-Request-ID: ${requestId}`,
+        'Cache-Control: no-store',
+        'Connection: close',
+        '',
+        body,
+      ].join('\r\n'),
+    );
+  }
+  socket.destroySoon();
 }
 
 interface ErrorDescription {

@@ -54,6 +54,9 @@ export async function putAuthority(
   const at = ctx.now().toISOString();
   const { store } = ctx;
   const created = await store.transaction(async (trx) => {
+    // Concurrent first PUTs (on any instance) take turns: the first creates, the others
+    // then read what it committed and update it, so none fails on the primary key.
+    await store.lockAuthorityWrites(trx, odsCode);
     const before = await store.getAuthority(trx, odsCode);
     if (before === undefined) await store.insertAuthority(trx, authority, at);
     else await store.updateAuthority(trx, authority, at);

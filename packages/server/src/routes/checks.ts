@@ -64,8 +64,11 @@ export async function createCheck(
   if (idempotencyKey === undefined) {
     result = await makeCheck(ctx, principal, body, request.id, now);
   } else {
+    // Scoped to the user at this organisation: a key reused under another role profile
+    // (another odsCode) is a new check, never another setting's result.
+    const scope = { userSub: principal.sub, orgOds: principal.odsCode };
     const claim = await ctx.store.claimIdempotencyKey({
-      userSub: principal.sub,
+      scope,
       key: idempotencyKey,
       bodyHash: bodyHash(body),
       now,
@@ -98,9 +101,7 @@ export async function createCheck(
         try {
           result = await makeCheck(ctx, principal, body, request.id, now, idempotencyKey);
         } catch (error) {
-          await ctx.store
-            .releaseIdempotencyKey(principal.sub, idempotencyKey)
-            .catch(() => undefined);
+          await ctx.store.releaseIdempotencyKey(scope, idempotencyKey).catch(() => undefined);
           throw error;
         }
         break;
@@ -124,7 +125,12 @@ async function makeCheck(
   const { checkId, snapshot, events } = await store.transaction(async (trx) => {
     const written = await writeCheck(ctx, trx, principal, body, requestId, now);
     if (idempotencyKey !== undefined) {
-      await store.completeIdempotencyKey(trx, principal.sub, idempotencyKey, written.checkId);
+      await store.completeIdempotencyKey(
+        trx,
+        { userSub: principal.sub, orgOds: principal.odsCode },
+        idempotencyKey,
+        written.checkId,
+      );
     }
     await store.engine.announce(trx, written.events);
     return written;

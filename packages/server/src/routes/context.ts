@@ -20,6 +20,8 @@ export interface RouteContext {
   maxBatchRows: number;
   /** Open notification streams, closed when the server closes. */
   streams: Set<{ close(): void }>;
+  /** Live streams open (or opening) per user `sub`, capped at `config.maxStreamsPerUser`. */
+  streamsPerUser: Map<string, number>;
 }
 
 declare module 'fastify' {

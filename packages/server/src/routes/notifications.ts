@@ -59,19 +59,56 @@ export async function streamNotifications(
         : null;
   authorizeOrThrow('streamNotifications', principal, { authorityOdsCode: odsCode });
 
+  const releaseSlot = takeStreamSlot(ctx, principal.sub);
   const stream = new LiveStream(ctx, odsCode, reply.raw, ctx.config.streamHeartbeatMs);
-  await stream.open(resumeFrom, () => {
-    reply.hijack();
-    return {
-      ...reply.getHeaders(),
-      'content-type': 'text/event-stream; charset=utf-8',
-      'cache-control': 'no-cache, no-transform',
-      connection: 'keep-alive',
-      'x-accel-buffering': 'no',
-    };
-  });
+  stream.onClose(releaseSlot);
+  try {
+    await stream.open(resumeFrom, () => {
+      reply.hijack();
+      return {
+        ...reply.getHeaders(),
+        'content-type': 'text/event-stream; charset=utf-8',
+        'cache-control': 'no-store, no-transform',
+        connection: 'keep-alive',
+        'x-accel-buffering': 'no',
+      };
+    });
+  } catch (error) {
+    // Not opened, so never closed: its slot is given back here.
+    releaseSlot();
+    throw error;
+  }
   ctx.streams.add(stream);
   stream.onClose(() => ctx.streams.delete(stream));
+}
+
+/** Seconds a refused stream is told to wait: about as long as a client's reconnection. */
+const STREAM_RETRY_AFTER_S = 30;
+
+/**
+ * Takes one of the user's live-stream slots, or refuses with 429 when they hold them all;
+ * the returned function gives it back (once), when the stream closes or fails to open.
+ */
+function takeStreamSlot(ctx: RouteContext, sub: string): () => void {
+  const held = ctx.streamsPerUser.get(sub) ?? 0;
+  const cap = ctx.config.maxStreamsPerUser;
+  if (held >= cap) {
+    throw new ProblemError(
+      'rate-limited',
+      `This user already holds ${cap} live notification streams; close one, or try again later.`,
+      undefined,
+      { 'retry-after': String(STREAM_RETRY_AFTER_S) },
+    );
+  }
+  ctx.streamsPerUser.set(sub, held + 1);
+  let released = false;
+  return () => {
+    if (released) return;
+    released = true;
+    const left = (ctx.streamsPerUser.get(sub) ?? 1) - 1;
+    if (left > 0) ctx.streamsPerUser.set(sub, left);
+    else ctx.streamsPerUser.delete(sub);
+  };
 }
 
 /** A cursor this feed gave out: a decimal sequence number. */

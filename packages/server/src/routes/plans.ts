@@ -5,6 +5,8 @@
  * Every write is audited.
  */
 import {
+  BATCH_CSV_RECORD_DELIMITERS,
+  csvRecordsToBatchRows,
   isValidNhsNumber,
   planStatus,
   planVisibleUntil,
@@ -47,6 +49,7 @@ export async function putPlan(
   const at = now.toISOString();
   const { store } = ctx;
   const { row, created } = await store.transaction(async (trx) => {
+    await store.lockPlanWrites(trx, odsCode);
     await requireAuthority(ctx, trx, odsCode);
     const before = await store.getPlan(trx, odsCode, planId);
     if (before?.deleted_at != null) throw new ProblemError('conflict', DELETED);
@@ -70,6 +73,7 @@ export async function deletePlan(
   const at = ctx.now().toISOString();
   const { store } = ctx;
   await store.transaction(async (trx) => {
+    await store.lockPlanWrites(trx, odsCode);
     const before = await store.getPlan(trx, odsCode, planId);
     if (before === undefined || before.deleted_at !== null) {
       throw new ProblemError('not-found', 'There is no such plan.');
@@ -137,6 +141,7 @@ export async function batchPlans(ctx: RouteContext, request: FastifyRequest): Pr
 
   const { store } = ctx;
   await store.transaction(async (trx) => {
+    await store.lockPlanWrites(trx, odsCode);
     await requireAuthority(ctx, trx, odsCode);
     const candidates = results.filter((r) => r.status === 'accepted');
     const existing = await store.plansByIds(
@@ -336,25 +341,13 @@ function decodePlanCursor(cursor: string): string | null {
 
 /** RFC 4180 text with a header row; an empty cell is an absent field. Unreadable CSV is 400 as a whole. */
 function parseCsvRows(text: string): Record<string, string>[] {
-  let records: Record<string, string>[];
+  let records: string[][];
   try {
     records = parseCsv(text, {
       bom: true,
-      columns: (header: string[]) => {
-        const seen = new Set<string>();
-        for (const name of header) {
-          if (seen.has(name)) {
-            throw new ProblemError('invalid-request', `The CSV header names "${name}" twice.`, [
-              { field: 'header', message: `duplicate column ${name}` },
-            ]);
-          }
-          seen.add(name);
-        }
-        return header;
-      },
-    }) as Record<string, string>[];
+      record_delimiter: [...BATCH_CSV_RECORD_DELIMITERS],
+    }) as string[][];
   } catch (error) {
-    if (error instanceof ProblemError) throw error;
     if (error instanceof CsvError) {
       const line = (error as CsvError & { lines?: number }).lines;
       throw new ProblemError(
@@ -364,11 +357,11 @@ function parseCsvRows(text: string): Record<string, string>[] {
     }
     throw error;
   }
-  return records.map((record) => {
-    const row: Record<string, string> = {};
-    for (const [name, value] of Object.entries(record)) {
-      if (value !== '') row[name] = value;
-    }
-    return row;
-  });
+  const { rows, duplicate } = csvRecordsToBatchRows(records);
+  if (duplicate !== undefined) {
+    throw new ProblemError('invalid-request', `The CSV header names "${duplicate}" twice.`, [
+      { field: 'header', message: `duplicate column ${duplicate}` },
+    ]);
+  }
+  return rows;
 }
