@@ -198,6 +198,15 @@ describe('OperationOutcome to typed errors', () => {
     expect(error.message).not.toContain('Invalid');
   });
 
+  it('a malformed OperationOutcome on a 403 is still a 403 CpisFhirError (forbidden), not a contract error', async () => {
+    const { client } = clientWith([
+      fhirJson(403, { resourceType: 'OperationOutcome', issue: { code: 'forbidden' } }),
+    ]);
+    const error = await client.checks.create(scheduled).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(CpisFhirError);
+    expect(isCpisApiError(error, 403)).toBe(true);
+  });
+
   it('a 401 with no body and a 500 HTML page are CpisFhirErrors without a code, never a result', async () => {
     const html = new Response('<html>Bad gateway</html>', { status: 500 });
     for (const [answer, status] of [

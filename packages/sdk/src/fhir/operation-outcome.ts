@@ -1,5 +1,5 @@
 import { CpisApiError } from '../errors.js';
-import { codings, isFields, list } from './resource.js';
+import { isFields } from './resource.js';
 
 export const SPINE_CODE_SYSTEM = 'https://fhir.nhs.uk/CodeSystem/England-SpineErrorOrWarningCode';
 
@@ -25,9 +25,12 @@ export class CpisFhirError extends CpisApiError {
 
   constructor(status: number, traceId: string, outcome?: Record<string, unknown>) {
     super(status, undefined, traceId);
-    const issue = outcome ? list(outcome.issue).find(isFields) : undefined;
-    const code = list(issue?.details === undefined ? [] : [issue.details])
-      .flatMap(codings)
+    // Read leniently: a malformed OperationOutcome is still an error with this status.
+    const issues: unknown[] = Array.isArray(outcome?.issue) ? outcome.issue : [];
+    const issue = issues.find(isFields);
+    const details = issue && isFields(issue.details) ? issue.details : undefined;
+    const code = (Array.isArray(details?.coding) ? details.coding : [])
+      .filter(isFields)
       .find((coding) => coding.system === SPINE_CODE_SYSTEM)?.code;
     // Only a code-shaped value goes into the message: never free text from the server.
     this.spineCode = typeof code === 'string' && /^[A-Z_]{1,64}$/.test(code) ? code : undefined;
