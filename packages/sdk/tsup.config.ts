@@ -1,8 +1,9 @@
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
-  // Two entries, so a banner that imports only the core never pays for the stream.
-  entry: ['src/index.ts', 'src/stream.ts'],
+  // One entry each, so a banner that imports only the core never pays for the stream or
+  // for NHS England's FHIR APIs.
+  entry: ['src/index.ts', 'src/stream.ts', 'src/fhir.ts', 'src/patient-flags.ts'],
   format: ['esm', 'cjs'],
   // Shared modules (errors, the config symbol) go into one chunk in both formats, so an
   // error thrown by the stream is `instanceof` the class the core exports, also under CJS.

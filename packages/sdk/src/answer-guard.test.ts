@@ -52,6 +52,24 @@ describe('answers a banner may show', () => {
     ).not.toThrow();
   });
 
+  it('a UCPP without an expected delivery date passes when an NHS England API answered, which carries none', () => {
+    for (const answeredBy of ['nhs-cpis-fhir', 'nhs-patient-flags']) {
+      expect(() => assertCheckResult({ ...withPlan({ type: 'UCPP' }), answeredBy })).not.toThrow();
+    }
+  });
+
+  it('an answer that does not know whom it notified, naming no one, passes', () => {
+    expect(() =>
+      assertCheckResult(
+        recordFound({
+          notificationsKnown: false,
+          notifiedAuthorities: [],
+          answeredBy: 'nhs-cpis-fhir',
+        }),
+      ),
+    ).not.toThrow();
+  });
+
   it('an ended plan with an end date passes', () => {
     expect(() =>
       assertCheckResult(withPlan({ status: 'ended', endDate: '2025-06-01' })),
@@ -132,6 +150,22 @@ describe('answers refused with a CpisContractError', () => {
 
   it('a UCPP without its expected delivery date', () => {
     expect(refusal(withPlan({ type: 'UCPP' })).rule).toBe('a UCPP has no expectedDeliveryDate');
+    expect(refusal({ ...withPlan({ type: 'UCPP' }), answeredBy: 'cpis-embed-kit' }).rule).toBe(
+      'a UCPP has no expectedDeliveryDate',
+    );
+  });
+
+  it('an answer that names an authority as told while it says it does not know whom it told', () => {
+    expect(refusal(recordFound({ notificationsKnown: false })).rule).toBe(
+      'authorities named as told while notifications are not known',
+    );
+  });
+
+  it('an unknown answeredBy, or a notificationsKnown that is not a boolean', () => {
+    expect(refusal(recordFound({ answeredBy: 'spine' })).rule).toBe('unknown answeredBy');
+    expect(refusal(recordFound({ notificationsKnown: 'false' })).rule).toBe(
+      'notificationsKnown is not a boolean',
+    );
   });
 
   it.each(['checkId', 'checkedAt'] as const)('an answer without %s', (field) => {

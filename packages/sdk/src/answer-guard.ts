@@ -11,6 +11,9 @@ const OUTCOMES = ['record-found', 'no-record'];
 const CONTEXTS = ['unscheduled', 'scheduled'];
 const PLAN_TYPES = ['CPP', 'LAC', 'UCPP'];
 const PLAN_STATUSES = ['active', 'ended'];
+const SOURCES = ['cpis-embed-kit', 'nhs-cpis-fhir', 'nhs-patient-flags'];
+// NHS England's APIs carry no expected delivery date (packages/sdk/FHIR.md).
+const SOURCES_WITHOUT_EDD = ['nhs-cpis-fhir', 'nhs-patient-flags'];
 
 function isFields(value: unknown): value is Fields {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -28,7 +31,9 @@ function ensure(holds: boolean, rule: string): asserts holds {
  * Returns the answer as a `CheckResult` only if it is one a banner can show safely: the
  * outcome is known and agrees with the plans, the NHS number (and, for a new check, the
  * access context) is the one asked about, and every plan has a type, a status, a start
- * date and an authority with a name and both phone numbers. `asked` is the request of a
+ * date and an authority with a name and both phone numbers (a UCPP also its expected
+ * delivery date, unless an NHS England API answered: they carry none), and no authority is
+ * named as told when the service does not say whom it told. `asked` is the request of a
  * new check; without it (a stored check) the answer is checked for shape and consistency.
  */
 export function assertCheckResult(answer: unknown, asked?: CheckRequest): CheckResult {
@@ -46,6 +51,20 @@ export function assertCheckResult(answer: unknown, asked?: CheckRequest): CheckR
   ensure(Array.isArray(plans), 'plans is not an array');
   ensure(Array.isArray(accessHistory), 'accessHistory is not an array');
   ensure(Array.isArray(answer.notifiedAuthorities), 'notifiedAuthorities is not an array');
+  ensure(
+    answer.answeredBy === undefined || SOURCES.includes(answer.answeredBy as string),
+    'unknown answeredBy',
+  );
+  ensure(
+    answer.notificationsKnown === undefined || typeof answer.notificationsKnown === 'boolean',
+    'notificationsKnown is not a boolean',
+  );
+  // Never name an authority as told by a service that does not say whom it told.
+  ensure(
+    answer.notificationsKnown !== false || answer.notifiedAuthorities.length === 0,
+    'authorities named as told while notifications are not known',
+  );
+  const eddKnown = !SOURCES_WITHOUT_EDD.includes(answer.answeredBy as string);
   if (outcome === 'no-record') {
     ensure(plans.length === 0, 'no-record with plans');
     ensure(accessHistory.length === 0, 'no-record with an access history');
@@ -69,7 +88,7 @@ export function assertCheckResult(answer: unknown, asked?: CheckRequest): CheckR
     ensure(PLAN_STATUSES.includes(plan.status as string), 'a plan has an unknown status');
     ensure(isText(plan.startDate), 'a plan has no startDate');
     ensure(
-      plan.type !== 'UCPP' || isText(plan.expectedDeliveryDate),
+      plan.type !== 'UCPP' || !eddKnown || isText(plan.expectedDeliveryDate),
       'a UCPP has no expectedDeliveryDate',
     );
     const authority = plan.responsibleAuthority;

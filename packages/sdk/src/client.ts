@@ -1,8 +1,9 @@
 import createClient, { type Client } from 'openapi-fetch';
-import { isValidNhsNumber, normalizeNhsNumber, type paths } from '@cpis/domain';
+import type { paths } from '@cpis/domain';
 import { assertCheckResult } from './answer-guard.js';
 import { attachConfig } from './config.js';
-import { CpisContractError, CpisValidationError, toApiError } from './errors.js';
+import { CpisContractError, toApiError } from './errors.js';
+import { validNhsNumber } from './nhs-number-input.js';
 import { createTransport } from './transport.js';
 import type {
   Authority,
@@ -39,6 +40,15 @@ export interface CallOptions {
 export interface PageOptions extends CallOptions {
   after?: string;
   limit?: number;
+}
+
+/**
+ * The part of a client that `<cpis-flag-banner>` uses: one check. Every client of the SDK
+ * has it: `createCpisClient` (this kit's `/v1`), `createCpisFhirClient` (`@cpis/sdk/fhir`)
+ * and `createPatientFlagsClient` (`@cpis/sdk/patient-flags`).
+ */
+export interface CpisCheckClient {
+  checks: Pick<CpisClient['checks'], 'create'>;
 }
 
 export interface CpisClient {
@@ -93,18 +103,6 @@ async function unwrap<T>(call: Promise<FetchResult<T>>): Promise<T> {
   }
   if (!result.response.ok) throw toApiError(result.response, result.error);
   return result.data as T;
-}
-
-/** Normalised (spaces and dashes removed) and Modulus 11 checked, before any request. */
-function validNhsNumber(value: string): string {
-  const nhsNumber = normalizeNhsNumber(value);
-  if (!isValidNhsNumber(nhsNumber)) {
-    throw new CpisValidationError(
-      'nhsNumber',
-      'Not a valid NHS number: ten digits with a Modulus 11 check digit are needed',
-    );
-  }
-  return nhsNumber;
 }
 
 export function createCpisClient(options: CpisClientOptions): CpisClient {

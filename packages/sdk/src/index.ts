@@ -1,5 +1,11 @@
 export { createCpisClient } from './client.js';
-export type { CallOptions, CpisClient, CpisClientOptions, PageOptions } from './client.js';
+export type {
+  CallOptions,
+  CpisCheckClient,
+  CpisClient,
+  CpisClientOptions,
+  PageOptions,
+} from './client.js';
 export {
   CpisApiError,
   CpisAuthError,

@@ -367,7 +367,7 @@ export interface components {
             officeHoursPhone: components["schemas"]["Phone"];
             emergencyDutyPhone: components["schemas"]["Phone"];
         };
-        /** @description A plan as a clinician sees it. `expectedDeliveryDate` is present for a UCPP and only there. */
+        /** @description A plan as a clinician sees it. `expectedDeliveryDate` is only ever on a UCPP, and always on one from this kit's service; NHS England's APIs give none (see `CheckResult.answeredBy`). */
         Plan: {
             planId: components["schemas"]["PlanId"];
             type: components["schemas"]["PlanType"];
@@ -375,16 +375,36 @@ export interface components {
             startDate: components["schemas"]["CalendarDate"];
             endDate?: components["schemas"]["CalendarDate"];
             expectedDeliveryDate?: components["schemas"]["CalendarDate"];
-            responsibleAuthority: components["schemas"]["Authority"];
+            responsibleAuthority: components["schemas"]["PlanAuthority"];
+        };
+        /**
+         * @description The local authority responsible for a plan, as a check answer gives it. This kit's
+         *     service always gives `odsCode`; NHS England's CP-IS FHIR and Patient Flags APIs name
+         *     the authority only (`CareTeam.name`), so an answer from them has no `odsCode`.
+         */
+        PlanAuthority: {
+            odsCode?: components["schemas"]["OdsCode"];
+            name: string;
+            officeHoursPhone: components["schemas"]["Phone"];
+            emergencyDutyPhone: components["schemas"]["Phone"];
         };
         Setting: {
             odsCode: components["schemas"]["OdsCode"];
             name: string;
         };
+        /**
+         * @description Where an access was made. This kit's service always gives `odsCode`; NHS England's
+         *     CP-IS FHIR API names the organisation only (`PractitionerRole.organization.display`),
+         *     so an entry from it has no `odsCode`.
+         */
+        AccessSetting: {
+            odsCode?: components["schemas"]["OdsCode"];
+            name: string;
+        };
         /** @description An earlier CP-IS access from unscheduled care (not every visit). */
         AccessEntry: {
             accessedAt: components["schemas"]["Timestamp"];
-            setting: components["schemas"]["Setting"];
+            setting: components["schemas"]["AccessSetting"];
             userRole: string;
         };
         /**
@@ -436,8 +456,23 @@ export interface components {
             plans: components["schemas"]["Plan"][];
             /** @description Newest first, at most 25, including this check when it wrote an entry. */
             accessHistory: components["schemas"]["AccessEntry"][];
-            /** @description The ODS codes told about this check; empty for a silent read or a repeat within 24 hours. */
+            /** @description The ODS codes told about this check; empty for a silent read or a repeat within 24 hours. Means nothing when `notificationsKnown` is false, and is then empty. */
             notifiedAuthorities: components["schemas"]["OdsCode"][];
+            /**
+             * @description Whether the answering service says which local authorities it told. Absent means
+             *     true (this kit's service always says). False for NHS England's CP-IS FHIR API,
+             *     which notifies the responsible authority of an unscheduled check but does not say
+             *     whom it told: `notifiedAuthorities` is then empty and must not be read as "no one
+             *     was told".
+             */
+            notificationsKnown?: boolean;
+            /**
+             * @description Which service answered, for support calls. Absent means this kit's `/v1` service.
+             *     `nhs-cpis-fhir` and `nhs-patient-flags` give no expected delivery date for a UCPP,
+             *     so a UCPP from them has none.
+             * @enum {string}
+             */
+            answeredBy?: "cpis-embed-kit" | "nhs-cpis-fhir" | "nhs-patient-flags";
         };
         /** @description `endDate` ≥ `startDate`; `startDate` not in the future; `expectedDeliveryDate` required for a UCPP and refused otherwise. */
         PlanInput: {
