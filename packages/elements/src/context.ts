@@ -5,9 +5,11 @@
  */
 import { ContextEvent, ContextProvider, createContext } from '@lit/context';
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import type { CpisClient } from '@cpis/sdk';
+import type { CpisCheckClient } from '@cpis/sdk';
 
-export const cpisClientContext = createContext<CpisClient | undefined>(Symbol.for('cpis-client'));
+export const cpisClientContext = createContext<CpisCheckClient | undefined>(
+  Symbol.for('cpis-client'),
+);
 
 export type CpisClientProvider = ContextProvider<typeof cpisClientContext>;
 
@@ -16,8 +18,12 @@ export type CpisClientProvider = ContextProvider<typeof cpisClientContext>;
  * example `document.body` of a page without Lit. Elements already on the page when this is
  * called pick the client up too. Call `setValue(next)` on the returned provider to swap
  * the client (another user signed in); the elements re-render with the new one.
+ *
+ * Any client of the SDK serves the banner: this kit's `/v1` (`createCpisClient`), NHS
+ * England's CP-IS FHIR API (`createCpisFhirClient`) or its Patient Flags API
+ * (`createPatientFlagsClient`). The inbox needs a `/v1` client, which reads notifications.
  */
-export function provideCpisClient(root: HTMLElement, client: CpisClient): CpisClientProvider {
+export function provideCpisClient(root: HTMLElement, client: CpisCheckClient): CpisClientProvider {
   const provider = new ContextProvider(root, { context: cpisClientContext, initialValue: client });
   // A Lit host announces its provider when it connects; any other root does it now, so
   // that elements which asked before the provider existed ask again.
@@ -32,7 +38,7 @@ export function provideCpisClient(root: HTMLElement, client: CpisClient): CpisCl
  */
 export class CpisClientController implements ReactiveController {
   readonly #host: ReactiveControllerHost & HTMLElement;
-  #value: CpisClient | undefined;
+  #value: CpisCheckClient | undefined;
   #unsubscribe: (() => void) | undefined;
 
   constructor(host: ReactiveControllerHost & HTMLElement) {
@@ -41,7 +47,7 @@ export class CpisClientController implements ReactiveController {
   }
 
   /** The client from context, if a provider answered. */
-  get value(): CpisClient | undefined {
+  get value(): CpisCheckClient | undefined {
     return this.#value;
   }
 
@@ -60,7 +66,7 @@ export class CpisClientController implements ReactiveController {
     this.#host.dispatchEvent(new ContextEvent(cpisClientContext, this.#host, this.#receive, true));
   }
 
-  readonly #receive = (value: CpisClient | undefined, unsubscribe?: () => void): void => {
+  readonly #receive = (value: CpisCheckClient | undefined, unsubscribe?: () => void): void => {
     if (this.#unsubscribe && this.#unsubscribe !== unsubscribe) this.#unsubscribe();
     this.#unsubscribe = unsubscribe;
     if (value !== this.#value) {

@@ -90,6 +90,10 @@ export const flagBannerStyles = [
       font-weight: 600;
     }
 
+    .source {
+      font-size: 0.875em;
+    }
+
     .plans,
     .phones {
       padding: 0;

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, expectTypeOf, it } from 'vitest';
 import { userEvent } from 'vitest/browser';
 import { http, HttpResponse } from 'msw';
 import type { ReasonCode } from '@cpis/domain';
-import type { CheckResult, CpisClient } from '@cpis/sdk';
+import type { CheckResult, CpisCheckClient, CpisClient } from '@cpis/sdk';
 import {
   CpisAuthError,
   CpisContractError,
@@ -10,6 +10,7 @@ import {
   CpisTimeoutError,
   createCpisClient,
 } from '@cpis/sdk';
+import { createCpisFhirClient } from '@cpis/sdk/fhir';
 import { personas, principals, type Malformation } from '@cpis/mock';
 import '../define.js';
 import type {
@@ -50,7 +51,7 @@ const WHEN = `${DAY} ${/\d{2}:\d{2}/.source}`;
 
 type Attrs = Record<string, string | boolean | undefined>;
 
-async function banner(attrs: Attrs = {}, client?: CpisClient): Promise<CpisFlagBanner> {
+async function banner(attrs: Attrs = {}, client?: CpisCheckClient): Promise<CpisFlagBanner> {
   return mount(
     'cpis-flag-banner',
     { 'access-context': 'unscheduled', 'nhs-number-verified': true, ...attrs },
@@ -1004,5 +1005,76 @@ describe('accessibility (axe) in every state', () => {
     const heading = $(el, '#' + region.getAttribute('aria-labelledby'))!;
     expect(heading.tagName).toBe('H2');
     expect(heading.textContent).toContain('CP-IS banner not configured');
+  });
+});
+
+describe('on NHS England’s CP-IS FHIR API', () => {
+  const ucpp = personas.pregnantWithUnbornPlan;
+  /** A CareTeam search answering one UCPP (no expected delivery date, as NHS England's examples) and no earlier access. */
+  function nationalService(nhsNumber: string): typeof fetch {
+    const bundle = (entry: unknown[]) => ({
+      resourceType: 'Bundle',
+      type: 'searchset',
+      total: entry.length,
+      entry,
+    });
+    const careTeam = {
+      resourceType: 'CareTeam',
+      id: 'ct-1',
+      status: 'active',
+      category: [
+        {
+          coding: [
+            {
+              system: 'http://snomed.info/sct',
+              code: '818901000000100',
+              display: 'Unborn child subject to child protection plan',
+            },
+          ],
+        },
+      ],
+      name: 'Tower Hamlets Council',
+      subject: { identifier: { system: 'https://fhir.nhs.uk/Id/nhs-number', value: nhsNumber } },
+      period: { start: '2026-06-01' },
+      telecom: [
+        { system: 'phone', value: '020 7364 5000', use: 'work' },
+        { system: 'phone', value: '020 7364 4079', use: 'mobile' },
+      ],
+    };
+    return (input: RequestInfo | URL) => {
+      const url = new URL(input instanceof Request ? input.url : String(input));
+      const body = url.pathname.endsWith('/CareTeam')
+        ? bundle([{ resource: careTeam, search: { mode: 'match' } }])
+        : bundle([]);
+      return Promise.resolve(
+        new Response(JSON.stringify(body), {
+          status: 200,
+          headers: { 'content-type': 'application/fhir+json' },
+        }),
+      );
+    };
+  }
+
+  it('names no authority as told, says the national service tells without saying whom, shows a missing expected delivery date as not known, and says which service answered', async () => {
+    const client = createCpisFhirClient({
+      baseUrl: 'https://cpis.test/cpis/FHIR/R4',
+      getToken: () => 'token',
+      fetch: nationalService(ucpp.nhsNumber),
+    });
+    const el = await banner({ 'nhs-number': ucpp.nhsNumber, ...AUTO }, client);
+    await until(() => el.state, 'record-found');
+    const text = shadowText(el);
+    expect(text).toContain('the unborn child of this patient');
+    expect(text).toContain('Expected delivery date: not known');
+    expect(text).toContain('does not say whom it told');
+    expect(text).not.toMatch(/has been told|have been told|No local authority was told/);
+    expect(text).toContain("Answered by NHS England's CP-IS FHIR API.");
+    await expectAxeClean(el);
+  });
+
+  it('says this kit’s service answered a /v1 check', async () => {
+    const { el } = await checked(cpp.nhsNumber);
+    await until(() => el.state, 'record-found');
+    expect(shadowText(el)).toContain('Answered by the CP-IS Embed Kit service.');
   });
 });

@@ -18,7 +18,7 @@ import {
   type AccessReason,
   type ReasonCode,
 } from '@cpis/domain';
-import { CpisContractError, type CheckResult, type CpisClient, type Plan } from '@cpis/sdk';
+import { CpisContractError, type CheckResult, type CpisCheckClient, type Plan } from '@cpis/sdk';
 import { CpisAccessHistory } from '../access-history/access-history.js';
 import { CpisAccessReasonDialog } from '../access-reason-dialog/access-reason-dialog.js';
 import { CpisClientController } from '../context.js';
@@ -52,7 +52,7 @@ export type FlagBannerState =
 
 /** Who is checked, with which client, in which context: a change of any of them is a new patient view. */
 interface Target {
-  client: CpisClient;
+  client: CpisCheckClient;
   nhsNumber: string;
   accessContext: AccessContext;
 }
@@ -201,7 +201,7 @@ export class CpisFlagBanner extends LitElement {
   declare reason?: ReasonCode;
 
   /** The CP-IS client; wins over one provided by context. */
-  declare client?: CpisClient;
+  declare client?: CpisCheckClient;
 
   declare private request?: CheckRequest;
 
@@ -447,7 +447,8 @@ export class CpisFlagBanner extends LitElement {
               >
             </summary>
             <cpis-access-history .result=${result}></cpis-access-history>
-          </details>`;
+          </details>
+          ${sourceText(result)}`;
       }
       case 'no-record':
         return html`<p class="lead">
@@ -457,7 +458,8 @@ export class CpisFlagBanner extends LitElement {
           <p>
             ${NO_RECORD_MEANING} CP-IS only holds child protection plans, looked-after-child records
             and unborn child protection plans that local authorities have shared.
-          </p>`;
+          </p>
+          ${sourceText(view.result)}`;
       default: {
         // failed, signed-out, forbidden. role="alert" only for a failure the user just caused.
         const forbidden = view.state === 'forbidden';
@@ -526,8 +528,8 @@ function renderPlan(plan: Plan): TemplateResult {
       }
     </p>
     ${
-      plan.type === 'UCPP' && plan.expectedDeliveryDate
-        ? html`<p>Expected delivery date: ${calendarDateText(plan.expectedDeliveryDate)}</p>`
+      plan.type === 'UCPP'
+        ? html`<p>Expected delivery date: ${expectedDeliveryText(plan)}</p>`
         : nothing
     }
     <p>Responsible local authority: <strong>${authority.name}</strong></p>
@@ -538,11 +540,36 @@ function renderPlan(plan: Plan): TemplateResult {
   </li>`;
 }
 
+/** NHS England's APIs give no expected delivery date: say so, never leave a blank. */
+function expectedDeliveryText(plan: Plan): TemplateResult | string {
+  return plan.expectedDeliveryDate
+    ? calendarDateText(plan.expectedDeliveryDate)
+    : 'not known (the answering service does not give it)';
+}
+
 function phoneLink(phone: string): TemplateResult {
   return html`<a part="phone" href=${telHref(phone)}>${phone}</a>`;
 }
 
+/** Which service answered, said quietly in every result, for support calls. */
+const SOURCE_LABELS: Record<NonNullable<CheckResult['answeredBy']>, string> = {
+  'cpis-embed-kit': 'the CP-IS Embed Kit service',
+  'nhs-cpis-fhir': "NHS England's CP-IS FHIR API",
+  'nhs-patient-flags': "NHS England's Patient Flags API",
+};
+
+function sourceText(result: CheckResult): TemplateResult {
+  return html`<p class="source" part="source">
+    Answered by ${SOURCE_LABELS[result.answeredBy ?? 'cpis-embed-kit']}.
+  </p>`;
+}
+
 function notifiedText(result: CheckResult): string {
+  // NHS England's CP-IS API tells the responsible authority of an unscheduled check but
+  // does not say whom it told: never name an authority, and never say that no one was told.
+  if (result.notificationsKnown === false) {
+    return 'The national CP-IS service tells the responsible local authority about an unscheduled check, but does not say whom it told, so this screen cannot show it.';
+  }
   const names = result.notifiedAuthorities.map(
     (odsCode) =>
       result.plans.find((p) => p.responsibleAuthority.odsCode === odsCode)?.responsibleAuthority

@@ -7,7 +7,7 @@ import {
   type TemplateResult,
 } from 'lit';
 import { formatNhsNumber } from '@cpis/domain';
-import type { CpisClient, Notification } from '@cpis/sdk';
+import type { CpisCheckClient, CpisClient, Notification } from '@cpis/sdk';
 import { streamNotifications } from '@cpis/sdk/stream';
 import { CpisClientController } from '../context.js';
 import { isoOrEmpty, londonDateTime, londonTime } from '../internal/format.js';
@@ -130,7 +130,7 @@ export class CpisNotificationInbox extends LitElement {
   }
 
   #currentSource(): Source | undefined {
-    const client = this.client ?? this.#context.value;
+    const client = this.client ?? readsNotifications(this.#context.value);
     const odsCode = this.odsCode?.trim();
     return client && odsCode ? { client, odsCode } : undefined;
   }
@@ -197,7 +197,8 @@ export class CpisNotificationInbox extends LitElement {
         html`Access notifications are not shown: this inbox is not set up. For the developer:
         ${
           this.odsCode?.trim()
-            ? html`there is no CP-IS client. Call <code>provideCpisClient(root, client)</code> on an
+            ? html`there is no CP-IS client that reads notifications (an NHS England API client only
+                checks). Call <code>provideCpisClient(root, createCpisClient(…))</code> on an
                 ancestor, or set the inbox's <code>client</code> property.`
             : html`set <code>ods-code</code> to the local authority's ODS code.`
         }`,
@@ -298,4 +299,9 @@ declare global {
   interface HTMLElementTagNameMap {
     'cpis-notification-inbox': CpisNotificationInbox;
   }
+}
+
+/** A provided client serves the inbox only if it reads this kit's notification feed. */
+function readsNotifications(client: CpisCheckClient | undefined): CpisClient | undefined {
+  return client && 'notifications' in client ? (client as CpisClient) : undefined;
 }
