@@ -76,7 +76,7 @@ function main() {
   for (const { dir, attw } of packages) {
     for (const problem of metadataProblems(dir)) fail(problem);
     const { files, warnings, publishStatus } = packResult(dir);
-    for (const needed of ['LICENSE', 'package.json']) {
+    for (const needed of ['LICENSE', 'README.md', 'package.json']) {
       if (!files.includes(needed)) fail(`${dir}: the tarball has no ${needed}`);
     }
     if (publishStatus !== 0) fail(`${dir}: npm publish --dry-run exited ${publishStatus}`);
