@@ -2,17 +2,29 @@
 // The published shape of every package, as a vendor receives it: the metadata npm shows
 // (licence, repository, engines, internal ranges), what the tarball holds (LICENSE, README,
 // the build), `npm publish --dry-run` without a warning, publint, and, for the packages
-// with CJS builds, arethetypeswrong (types resolve under every module mode).
+// libraries, arethetypeswrong (types resolve under every module mode, node10 included), and
+// custom-elements.json names only shipped files.
 // Run after `npm run build`. Offline: nothing here reaches the registry.
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 
+// attw's arguments per package: every resolution mode, node10 (`moduleResolution: "node"`)
+// included, which `typesVersions` serves. The elements are ESM only, so CJS `require` is
+// not a mode for them (cjs-resolves-to-esm); their VS Code custom data is JSON for editors, not for imports.
 export const packages = [
-  { dir: 'packages/domain', attw: true },
-  { dir: 'packages/sdk', attw: true },
-  { dir: 'packages/mock', attw: true },
-  { dir: 'packages/elements', attw: false },
-  { dir: 'packages/server', attw: false },
+  { dir: 'packages/domain', attw: [] },
+  { dir: 'packages/sdk', attw: [] },
+  { dir: 'packages/mock', attw: [] },
+  {
+    dir: 'packages/elements',
+    attw: [
+      '--ignore-rules',
+      'cjs-resolves-to-esm',
+      '--exclude-entrypoints',
+      './html-custom-data.json',
+    ],
+  },
+  { dir: 'packages/server', attw: null },
 ];
 
 const readJson = (path) => JSON.parse(readFileSync(path, 'utf8'));
@@ -67,6 +79,24 @@ export function packResult(dir) {
   return { files, warnings, publishStatus: publish.status };
 }
 
+/** Module paths in `custom-elements.json` that are not in the tarball, or are sources. */
+export function manifestProblems(dir, files) {
+  const manifest = readJson(`${dir}/custom-elements.json`);
+  const paths = new Set();
+  const visit = (node) => {
+    if (Array.isArray(node)) node.forEach(visit);
+    else if (node && typeof node === 'object') {
+      if (typeof node.path === 'string') paths.add(node.path);
+      if (typeof node.module === 'string') paths.add(node.module);
+      Object.values(node).forEach(visit);
+    }
+  };
+  visit(manifest.modules);
+  return [...paths]
+    .filter((path) => !files.includes(path) || !path.startsWith('dist/'))
+    .map((path) => `custom-elements.json names ${path}, which the tarball does not ship`);
+}
+
 function main() {
   let ok = true;
   const fail = (message) => {
@@ -79,6 +109,9 @@ function main() {
     for (const needed of ['LICENSE', 'README.md', 'package.json']) {
       if (!files.includes(needed)) fail(`${dir}: the tarball has no ${needed}`);
     }
+    if (files.includes('custom-elements.json')) {
+      for (const problem of manifestProblems(dir, files)) fail(`${dir}: ${problem}`);
+    }
     if (publishStatus !== 0) fail(`${dir}: npm publish --dry-run exited ${publishStatus}`);
     for (const warning of warnings) fail(`${dir}: npm publish --dry-run: ${warning}`);
 
@@ -87,8 +120,10 @@ function main() {
     if (attw) {
       const types = spawnSync(
         'npx',
-        ['attw', '--pack', dir, '--profile', 'node16', '--format', 'table-flipped'],
-        { stdio: 'inherit' },
+        ['attw', '--pack', dir, ...attw, '--format', 'table-flipped'],
+        {
+          stdio: 'inherit',
+        },
       );
       if (types.status !== 0) fail(`${dir}: arethetypeswrong`);
     }

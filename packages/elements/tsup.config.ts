@@ -75,8 +75,9 @@ export default defineConfig([
     },
     format: ['esm'],
     dts: true,
-    // Spare the bundle, which the other build writes at the same time.
-    clean: ['**/*', '!cpis-elements.js', '!cpis-elements.js.map'],
+    // The two builds run at once, so neither cleans: tsup's clean would delete the other's
+    // files (its type build removes every .d.ts). `npm run build` empties dist first.
+    clean: false,
     sourcemap: true,
     splitting: true,
     target: 'es2022',
@@ -88,7 +89,8 @@ export default defineConfig([
   {
     entry: { 'cpis-elements': 'src/bundle.ts' },
     format: ['esm'],
-    dts: false,
+    // Its types name lit and the SDK, which are the package's own dependencies.
+    dts: true,
     clean: false,
     minify: true,
     sourcemap: true,
