@@ -9,6 +9,8 @@ export default tseslint.config(
       '**/node_modules/**',
       'storybook-static/**',
       'data/**',
+      '.vendor-apps/**',
+      'test/vendor/apps/**',
       'packages/domain/src/generated/**',
     ],
   },

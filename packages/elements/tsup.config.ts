@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { copyFile, readFile } from 'node:fs/promises';
 import ts from 'typescript';
 import { defineConfig, type Options } from 'tsup';
 
@@ -89,8 +89,10 @@ export default defineConfig([
   {
     entry: { 'cpis-elements': 'src/bundle.ts' },
     format: ['esm'],
-    // Its types name lit and the SDK, which are the package's own dependencies.
-    dts: true,
+    // Its types are its source: re-exports of the library's own declarations and the SDK's,
+    // so a program that sees both entries sees one CpisFlagBanner (HTMLElementTagNameMap).
+    dts: false,
+    onSuccess: () => copyFile('src/bundle.ts', 'dist/cpis-elements.d.ts'),
     clean: false,
     minify: true,
     sourcemap: true,
