@@ -8,6 +8,7 @@ export default tseslint.config(
       '**/dist/**',
       '**/node_modules/**',
       'storybook-static/**',
+      'docs-site/**',
       'data/**',
       '.vendor-apps/**',
       'test/vendor/apps/**',
