@@ -12,5 +12,5 @@ export const projectIncludes = {
     'test/repo/**/*.test.ts',
   ],
   browser: ['packages/elements/src/**/*.test.ts', 'test/browser/**/*.test.ts'],
-  e2e: ['test/e2e/**/*.test.ts'],
+  e2e: ['test/e2e/**/*.test.ts', 'test/vendor/**/*.test.ts', 'test/docs/**/*.test.ts'],
 };

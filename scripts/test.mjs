@@ -28,6 +28,8 @@ async function answers(url) {
 const report = '.vitest-report.json';
 const steps = [
   ['system packages (Chromium, PostgreSQL)', 'bash', ['scripts/setup-system.sh']],
+  // Before any test: the vendor apps' third-party packages and Node 24, from the registry.
+  ['vendor apps set-up (npm registry)', 'node', ['scripts/setup-vendor-apps.mjs']],
   ['contract lint (Redocly)', 'npx', ['redocly', 'lint', 'openapi/cpis.yaml', '--format=stylish']],
   ['every test file in a project', 'node', ['scripts/check-test-projects.mjs']],
   ['format (Prettier)', 'npx', ['prettier', '--check', '.']],

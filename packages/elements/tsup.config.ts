@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { copyFile, readFile } from 'node:fs/promises';
 import ts from 'typescript';
 import { defineConfig, type Options } from 'tsup';
 
@@ -75,8 +75,9 @@ export default defineConfig([
     },
     format: ['esm'],
     dts: true,
-    // Spare the bundle, which the other build writes at the same time.
-    clean: ['**/*', '!cpis-elements.js', '!cpis-elements.js.map'],
+    // The two builds run at once, so neither cleans: tsup's clean would delete the other's
+    // files (its type build removes every .d.ts). `npm run build` empties dist first.
+    clean: false,
     sourcemap: true,
     splitting: true,
     target: 'es2022',
@@ -88,7 +89,10 @@ export default defineConfig([
   {
     entry: { 'cpis-elements': 'src/bundle.ts' },
     format: ['esm'],
+    // Its types are its source: re-exports of the library's own declarations and the SDK's,
+    // so a program that sees both entries sees one CpisFlagBanner (HTMLElementTagNameMap).
     dts: false,
+    onSuccess: () => copyFile('src/bundle.ts', 'dist/cpis-elements.d.ts'),
     clean: false,
     minify: true,
     sourcemap: true,

@@ -1,12 +1,15 @@
 // Every story in the static Storybook, opened in Debian's Chromium: it renders (each CP-IS
 // element upgraded, with a non-empty shadow root), logs no console error, and axe-core
-// finds no WCAG 2.2 A/AA violation. Then a screenshot of the manager for the README.
+// finds no WCAG 2.2 A/AA violation, and it looks as its committed baseline does (visual
+// regression; `npm run test:update-screenshots` rewrites the baselines after a deliberate
+// change). Then a screenshot of the manager for the README.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { axeViolations, collectPageErrors, launchChromium } from './support/browser.ts';
 import { saveScreenshot } from './support/screenshots.ts';
+import { compareWithBaseline, removeStaleBaselines } from './support/visual.ts';
 import { serveStatic, type StaticServer } from './support/static-server.ts';
 import { ensureStorybookBuilt, storybookStatic } from './support/storybook-build.ts';
 
@@ -64,6 +67,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  removeStaleBaselines(stories.map((story) => story.id));
   await browser?.close();
   await server?.close();
 });
@@ -139,7 +143,7 @@ describe('Storybook', () => {
   });
 
   it.concurrent.for(stories.map((story) => [`${story.title} › ${story.name}`, story] as const))(
-    '%s: renders, no console error, no axe violation',
+    '%s: renders, no console error, no axe violation, looks as its baseline',
     async ([, story], { expect }) => {
       const tab = await acquire();
       try {
@@ -167,6 +171,7 @@ describe('Storybook', () => {
 
         expect(await axeViolations(page, '#storybook-root')).toEqual([]);
         expect(tab.errors).toEqual([]);
+        expect(await compareWithBaseline(page, story.id)).toBeNull();
       } finally {
         release(tab);
       }

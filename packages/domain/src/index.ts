@@ -1,3 +1,7 @@
+/**
+ * CP-IS rules as pure functions, and the types generated from the contract.
+ * @module @cpis/domain
+ */
 export * from './access-control.js';
 export * from './calendar.js';
 export type * from './field-error.js';

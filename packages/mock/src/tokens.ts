@@ -26,9 +26,26 @@ export const MOCK_TOKEN_AUDIENCE = 'cpis';
 export const MOCK_TOKEN_SECRET = 'cpis-mock-hs256-secret-for-tests-only-never-production';
 
 const TWELVE_HOURS = 12 * 60 * 60;
-const encoder = new TextEncoder();
-const secret = encoder.encode(MOCK_TOKEN_SECRET);
-const wrongSecret = encoder.encode(`${MOCK_TOKEN_SECRET}-but-not-quite`);
+
+/**
+ * The HS256 key as a Web Crypto `CryptoKey`, made on first use. jose recognises a
+ * `CryptoKey` by its tag, in any realm; a `Uint8Array` key it recognises by `instanceof`,
+ * which fails under jsdom, where `TextEncoder` and the global `Uint8Array` come from
+ * different realms ("Received an instance of Uint8Array").
+ */
+function hmacKey(text: string): () => Promise<CryptoKey> {
+  let key: Promise<CryptoKey> | undefined;
+  return () =>
+    (key ??= crypto.subtle.importKey(
+      'raw',
+      new TextEncoder().encode(text),
+      { name: 'HMAC', hash: 'SHA-256' },
+      false,
+      ['sign', 'verify'],
+    ));
+}
+const secret = hmacKey(MOCK_TOKEN_SECRET);
+const wrongSecret = hmacKey(`${MOCK_TOKEN_SECRET}-but-not-quite`);
 
 /** `sub` when none is given: stable for the same name and organisation. */
 export function defaultSub(principal: Pick<TokenPrincipal, 'name' | 'odsCode'>): string {
@@ -83,7 +100,7 @@ export async function signMockToken(
     .setAudience(aud)
     .setIssuedAt(issuedAt)
     .setExpirationTime(exp)
-    .sign(options.flaw === 'bad-signature' ? wrongSecret : secret);
+    .sign(await (options.flaw === 'bad-signature' ? wrongSecret : secret)());
 }
 
 const REQUIRED_CLAIMS = ['sub', 'name', 'role', 'orgType', 'odsCode', 'orgName', 'activities'];
@@ -94,7 +111,7 @@ const REQUIRED_CLAIMS = ['sub', 'name', 'role', 'orgType', 'odsCode', 'orgName',
  */
 export async function verifyMockToken(token: string, now: Date): Promise<TokenClaims | undefined> {
   try {
-    const { payload } = await jwtVerify(token, secret, {
+    const { payload } = await jwtVerify(token, await secret(), {
       algorithms: ['HS256'],
       issuer: MOCK_TOKEN_ISSUER,
       audience: MOCK_TOKEN_AUDIENCE,

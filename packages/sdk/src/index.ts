@@ -1,3 +1,7 @@
+/**
+ * The typed CP-IS client: `createCpisClient`, its errors and the contract's types.
+ * @module @cpis/sdk
+ */
 export { createCpisClient } from './client.js';
 export type {
   CallOptions,

@@ -1,3 +1,7 @@
+/**
+ * Live notifications for a local authority: `withStream(client).notifications.stream(odsCode)`.
+ * @module @cpis/sdk/stream
+ */
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
 import { jitteredBackoff, sleep, untilAborted } from './abortable.js';
 import type { CpisClient } from './client.js';

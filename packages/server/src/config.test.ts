@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, DEVELOPMENT_JWT_SECRET, loadConfig } from './config.js';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { ConfigError, DEVELOPMENT_JWT_SECRET, describeCors, loadConfig } from './config.js';
 
 const PEM = '-----BEGIN PUBLIC KEY-----\\nMFkw\\n-----END PUBLIC KEY-----';
 const production = {
@@ -137,5 +139,39 @@ describe('loadConfig', () => {
     const error = refusal(env as Record<string, string>);
     expect(error.variable).toBe(variable);
     expect(error.message.startsWith(`${variable}: `)).toBe(true);
+  });
+});
+
+describe('describeCors: the start-up line about CORS', () => {
+  it('says CORS is off, and which variable turns it on, when CORS_ORIGINS is unset', () => {
+    const line = describeCors(loadConfig({}).corsOrigins);
+    expect(line).toMatch(/^off: /);
+    expect(line).toContain('CORS_ORIGINS');
+  });
+
+  it('names every allowed origin when CORS is on', () => {
+    const config = loadConfig({ CORS_ORIGINS: 'https://ehr.example, http://localhost:5173' });
+    expect(describeCors(config.corsOrigins)).toBe(
+      'on for https://ehr.example, http://localhost:5173',
+    );
+  });
+
+  it('says any origin may call when CORS_ORIGINS is *', () => {
+    expect(describeCors(loadConfig({ CORS_ORIGINS: '*' }).corsOrigins)).toBe(
+      'on for any origin (CORS_ORIGINS=*)',
+    );
+  });
+});
+
+describe('the README documents every setting', () => {
+  it('has a row in its settings table for every variable loadConfig reads', () => {
+    const source = readFileSync(fileURLToPath(new URL('./config.ts', import.meta.url)), 'utf8');
+    const readme = readFileSync(fileURLToPath(new URL('../README.md', import.meta.url)), 'utf8');
+    const variables = new Set(
+      [...source.matchAll(/\b(?:get|integer)\(\s*'([A-Z][A-Z0-9_]+)'/g)].map((m) => m[1]),
+    );
+    expect(variables.size).toBeGreaterThanOrEqual(14);
+    const undocumented = [...variables].filter((v) => !readme.includes(`| \`${v}\` |`));
+    expect(undocumented).toEqual([]);
   });
 });

@@ -309,3 +309,15 @@ function integer(
 function isLoopback(hostname: string): boolean {
   return hostname === 'localhost' || hostname === '127.0.0.1' || hostname === '[::1]';
 }
+
+/**
+ * The start-up line about CORS. With it off, a page on another origin sees only `failed`
+ * and the reason is in its browser console, so the server says so where it starts.
+ */
+export function describeCors(corsOrigins: readonly string[]): string {
+  if (corsOrigins.length === 0) {
+    return 'off: pages on other origins cannot call the API (set CORS_ORIGINS to allow them)';
+  }
+  if (corsOrigins.includes('*')) return 'on for any origin (CORS_ORIGINS=*)';
+  return `on for ${corsOrigins.join(', ')}`;
+}

@@ -4,7 +4,7 @@
  * mode), prints where it is, and shuts down cleanly on SIGINT or SIGTERM.
  */
 import { buildApp } from './app.js';
-import { ConfigError, loadConfig, type ServerConfig } from './config.js';
+import { ConfigError, describeCors, loadConfig, type ServerConfig } from './config.js';
 import { redactDatabaseUrl } from './store/postgres.js';
 
 async function main(): Promise<void> {
@@ -33,6 +33,7 @@ async function main(): Promise<void> {
     `CP-IS reference server (${config.mode} mode, ${database})`,
     `  API       ${base}/v1`,
     `  Docs      ${base}/docs`,
+    `  CORS      ${describeCors(config.corsOrigins)}`,
   ];
   if (config.examplesDir !== null) lines.push(`  Examples  ${base}/`);
   console.warn(lines.join('\n'));

@@ -106,6 +106,7 @@ describe('the server over real HTTP', () => {
           HOST: '127.0.0.1',
           CPIS_SQLITE_PATH: join(dir, 'cpis.sqlite'),
           LOG_LEVEL: 'info',
+          CORS_ORIGINS: 'http://localhost:5173',
         },
         stdio: ['ignore', 'pipe', 'pipe'],
       });
@@ -114,6 +115,7 @@ describe('the server over real HTTP', () => {
       try {
         await waitUntilUp(base, child, output);
         expect(output.stderr()).toContain(`${base}/docs`);
+        expect(output.stderr()).toContain('CORS      on for http://localhost:5173');
         await exercise(base);
       } finally {
         child.kill('SIGTERM');

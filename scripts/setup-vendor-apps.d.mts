@@ -1,0 +1,9 @@
+// Types for scripts/setup-vendor-apps.mjs, as test/vendor imports it.
+export const VENDOR_DIR: string;
+export const NODE24_VERSION: string;
+export const MSW: Record<2 | 3, string>;
+export const npmEnv: NodeJS.ProcessEnv;
+export function treeDependencies(mswMajor: 2 | 3): {
+  kit: string[];
+  dependencies: Record<string, string>;
+};
