@@ -10,6 +10,7 @@ export default tseslint.config(
       'storybook-static/**',
       'data/**',
       'packages/domain/src/generated/**',
+      'packages/service/src/generated/**',
     ],
   },
   ...tseslint.configs.recommended,

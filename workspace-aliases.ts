@@ -13,6 +13,8 @@ export const workspaceAliases = [
   { find: '@cpis/elements/define', replacement: here('./packages/elements/src/define.ts') },
   { find: '@cpis/elements/react', replacement: here('./packages/elements/src/react/index.ts') },
   { find: /^@cpis\/domain$/, replacement: here('./packages/domain/src/index.ts') },
+  { find: /^@cpis\/population$/, replacement: here('./packages/population/src/index.ts') },
+  { find: /^@cpis\/service$/, replacement: here('./packages/service/src/index.ts') },
   { find: /^@cpis\/sdk$/, replacement: here('./packages/sdk/src/index.ts') },
   { find: /^@cpis\/mock$/, replacement: here('./packages/mock/src/index.ts') },
   { find: /^@cpis\/elements$/, replacement: here('./packages/elements/src/index.ts') },

@@ -4,6 +4,8 @@ export const projectIncludes = {
   node: [
     'packages/domain/src/**/*.test.ts',
     'packages/sdk/src/**/*.test.ts',
+    'packages/population/src/**/*.test.ts',
+    'packages/service/src/**/*.test.ts',
     'packages/mock/src/**/*.test.ts',
     'packages/server/src/**/*.test.ts',
     'test/contract/**/*.test.ts',

@@ -7,5 +7,5 @@ export default defineConfig({
   clean: true,
   sourcemap: true,
   target: 'es2022',
-  external: ['msw', 'openapi-msw', 'jose', '@cpis/domain'],
+  external: ['msw', 'jose', '@cpis/domain', '@cpis/population', '@cpis/service'],
 });

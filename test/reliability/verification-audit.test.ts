@@ -125,7 +125,7 @@ describe('every check records nhsNumberVerified in its audit row', () => {
           expect(mocked.status).toBe(201);
           const mockResult = (await mocked.json()) as { checkId: string };
           const entry = mock.state.audit.find(
-            (e) => e.operation === 'createCheck' && e.details['checkId'] === mockResult.checkId,
+            (e) => e.operation === 'check.create' && e.details['checkId'] === mockResult.checkId,
           );
           expect(entry?.details).toMatchObject({
             nhsNumber,
