@@ -204,6 +204,7 @@ export function describeStorage(name: string, create: () => Promise<StoreUnderTe
 
     it('keeps checks, access history newest first, and the last notification per authority', async () => {
       await store.transaction(async (tx) => {
+        await tx.insertAuthority(authority('211'), AT);
         await tx.insertCheck(check(checkUuid(1)));
         await tx.insertAccessEntries([
           access('e1', '2025-11-24T10:00:00.000Z', { checkId: checkUuid(1) }),
@@ -250,6 +251,7 @@ export function describeStorage(name: string, create: () => Promise<StoreUnderTe
 
     it('pages a feed oldest first after a cursor, or newest first, and knows its newest cursor', async () => {
       expect(await store.latestSeq('211')).toBe(0);
+      await store.transaction((tx) => tx.insertAuthority(authority('211'), AT));
       for (let i = 1; i <= 5; i++) {
         await store.transaction(async (tx) => {
           await tx.insertCheck(check(checkUuid(i)));
@@ -271,6 +273,7 @@ export function describeStorage(name: string, create: () => Promise<StoreUnderTe
     });
 
     it('tells live listeners of notifications once committed, never of a rolled-back one', async () => {
+      await store.transaction((tx) => tx.insertAuthority(authority('211'), AT));
       const seen: NotificationEvent[] = [];
       const stop = store.subscribe('211', (event) => seen.push(event));
       await expect(
