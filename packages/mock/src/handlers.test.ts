@@ -36,7 +36,7 @@ describe('every response', () => {
   it('is problem+json with type, title, status, detail and requestId when refused', async () => {
     const h = harness();
     const a = await h.call<Problem>('GET', '/v1/authorities/211');
-    expect(a.headers.get('Content-Type')).toBe('application/problem+json');
+    expect(a.headers.get('Content-Type')).toBe('application/problem+json; charset=utf-8');
     expect(a.body).toEqual({
       type: problemType('unauthenticated'),
       title: expect.any(String),

@@ -4,7 +4,7 @@
  */
 import { http, type HttpHandler } from 'msw';
 import { addDays, londonDate, type components } from '@cpis/domain';
-import { authorities, personas } from './fixtures.js';
+import { authorities, personas } from '@cpis/population';
 import { problemResponse, randomUuid, requestIdOf } from '@cpis/service';
 import type { CpisMockService } from './service.js';
 

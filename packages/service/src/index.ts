@@ -31,18 +31,21 @@ export {
   AuthenticationError,
   AuthUnavailableError,
   DEV_TOKEN_TTL_SECONDS,
+  bearerToken,
   defaultSubject,
   describeJoseError,
   devTokenClaims,
   hs256Tokens,
   principalOf,
   type DevTokenRequest,
+  type DevTokenResponse,
+  type Hs256Options,
   type DevTokenSigner,
   type Principal,
   type TokenClaims,
   type TokenVerifier,
 } from './tokens.js';
-export { illFormedText } from './text.js';
+export { bodyHash, canonicalJson, illFormedText } from './text.js';
 export { isUuid, randomUuid, requestIdOf } from './ids.js';
 export { seedIfEmpty, seedRecords, type SeedRecords } from './seed.js';
 export {

@@ -54,7 +54,7 @@ export function problemResponse(
 ): Response {
   const body = problemBody(kind, requestId, detail, errors);
   const all = new Headers(headers);
-  all.set('content-type', PROBLEM_CONTENT_TYPE);
+  all.set('content-type', `${PROBLEM_CONTENT_TYPE}; charset=utf-8`);
   all.set('x-request-id', requestId);
   return new Response(JSON.stringify(body), { status: body.status, headers: all });
 }

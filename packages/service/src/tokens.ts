@@ -146,11 +146,20 @@ export function hs256Tokens(options: Hs256Options): {
   verify: TokenVerifier;
   sign: DevTokenSigner;
 } {
-  const key = new TextEncoder().encode(options.secret);
+  const raw = new TextEncoder().encode(options.secret);
+  // Imported once (Web Crypto): jose would otherwise import the raw bytes on every use. A
+  // page without `crypto.subtle` (plain http) falls back to the bytes.
+  const key: Promise<CryptoKey | Uint8Array> =
+    globalThis.crypto?.subtle === undefined
+      ? Promise.resolve(raw)
+      : globalThis.crypto.subtle.importKey('raw', raw, { name: 'HMAC', hash: 'SHA-256' }, false, [
+          'sign',
+          'verify',
+        ]);
   return {
     async verify(token) {
       try {
-        const { payload } = await jwtVerify(token, key, {
+        const { payload } = await jwtVerify(token, await key, {
           issuer: options.issuer,
           audience: options.audience,
           algorithms: ['HS256'],
@@ -169,7 +178,7 @@ export function hs256Tokens(options: Hs256Options): {
       const token = await new SignJWT({ ...claims })
         .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
         .setIssuedAt(Math.floor(now.getTime() / 1000))
-        .sign(key);
+        .sign(await key);
       return { token, claims };
     },
   };

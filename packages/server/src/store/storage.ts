@@ -94,7 +94,11 @@ export function createStorage(engine: Engine): ServerStorage {
         })),
       );
       events.push(
-        ...records.map((r) => ({ authority: r.authority, seq: r.seq, notification: r.notification })),
+        ...records.map((r) => ({
+          authority: r.authority,
+          seq: r.seq,
+          notification: r.notification,
+        })),
       );
     },
     insertAuditEvents: (audit) =>
@@ -134,8 +138,7 @@ export function createStorage(engine: Engine): ServerStorage {
       return result;
     },
     isEmpty: () => store.isEmpty(),
-    claimIdempotencyKey: (claim) =>
-      store.claimIdempotencyKey({ ...claim, userSub: claim.scope }),
+    claimIdempotencyKey: (claim) => store.claimIdempotencyKey({ ...claim, userSub: claim.scope }),
     releaseIdempotencyKey: (id) => store.releaseIdempotencyKey(id.scope, id.key),
     purgeIdempotencyKeys: (olderThan) => store.purgeIdempotencyKeys(olderThan),
     subscribe: (authority, listener) => engine.bus.subscribe(authority, listener),

@@ -1,6 +1,6 @@
 import { londonDate } from '@cpis/domain';
 import { describe, expect, it } from 'vitest';
-import { londonToday } from './today.js';
+import { londonToday } from './checks.js';
 
 describe('londonToday', () => {
   it('agrees with londonDate across the summer-time day boundary, minute by minute', () => {
