@@ -299,7 +299,7 @@ async function readBody(request: Request, operation: Operation): Promise<unknown
   const limit = operation.operationId === 'batchPlans' ? BATCH_BODY_LIMIT_BYTES : BODY_LIMIT_BYTES;
   const declared = Number(request.headers.get('content-length') ?? Number.NaN);
   if (declared > limit) throw new Refusal('payload-too-large', 'The request body is too large.');
-  const bytes = request.body === null ? undefined : new Uint8Array(await request.arrayBuffer());
+  const bytes = request.body === null ? undefined : await readLimited(request.body, limit);
   let parsed: unknown;
   if (contentType === null) {
     if (bytes !== undefined && bytes.byteLength > 0) throw unsupported();
@@ -313,9 +313,6 @@ async function readBody(request: Request, operation: Operation): Promise<unknown
       );
     }
     if (!PARSED_TYPES.has(mediaType)) throw unsupported();
-    if ((bytes?.byteLength ?? 0) > limit) {
-      throw new Refusal('payload-too-large', 'The request body is too large.');
-    }
     const text = new TextDecoder().decode(bytes ?? new Uint8Array());
     parsed = mediaType === 'text/csv' ? text : parseJson(text);
   }
@@ -341,6 +338,30 @@ async function readBody(request: Request, operation: Operation): Promise<unknown
     );
   }
   return parsed;
+}
+
+/** The body's bytes, refused (413) as soon as they pass `limit`, without reading the rest. */
+async function readLimited(body: ReadableStream<Uint8Array>, limit: number): Promise<Uint8Array> {
+  const reader = body.getReader();
+  const chunks: Uint8Array[] = [];
+  let length = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    length += value.byteLength;
+    if (length > limit) {
+      await reader.cancel().catch(() => undefined);
+      throw new Refusal('payload-too-large', 'The request body is too large.');
+    }
+    chunks.push(value);
+  }
+  const bytes = new Uint8Array(length);
+  let offset = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return bytes;
 }
 
 const unsupported = (): Refusal =>
