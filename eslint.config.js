@@ -1,4 +1,5 @@
 import tseslint from 'typescript-eslint';
+import { importGraph } from './scripts/import-graph.mjs';
 import { configs as litConfigs } from 'eslint-plugin-lit';
 import { configs as wcConfigs } from 'eslint-plugin-wc';
 
@@ -31,4 +32,5 @@ export default tseslint.config(
     files: ['scripts/**', 'test/**', '**/*.test.ts', 'examples/**'],
     rules: { 'no-console': 'off' },
   },
+  ...importGraph,
 );

@@ -9,6 +9,7 @@ const here = (path: string): string => fileURLToPath(new URL(path, import.meta.u
  */
 export const workspaceAliases = [
   { find: '@cpis/sdk/stream', replacement: here('./packages/sdk/src/stream.ts') },
+  { find: '@cpis/server/testing', replacement: here('./packages/server/src/testing/index.ts') },
   { find: '@cpis/service/testing', replacement: here('./packages/service/src/testing/index.ts') },
   { find: '@cpis/mock/fixtures', replacement: here('./packages/mock/src/fixtures.ts') },
   { find: '@cpis/elements/define', replacement: here('./packages/elements/src/define.ts') },

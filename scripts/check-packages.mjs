@@ -5,6 +5,8 @@ import { spawnSync } from 'node:child_process';
 
 const packages = [
   { dir: 'packages/domain', attw: true },
+  { dir: 'packages/population', attw: true },
+  { dir: 'packages/service', attw: true },
   { dir: 'packages/sdk', attw: true },
   { dir: 'packages/mock', attw: true },
   { dir: 'packages/elements', attw: false },

@@ -28,8 +28,8 @@ import {
   contractSchema,
   createContractAjv,
   loadContract,
-} from '../../packages/server/src/contract.ts';
-import { assertContract } from '../../packages/server/src/testing/harness.ts';
+} from '@cpis/server/testing';
+import { assertContract } from '@cpis/server/testing';
 import {
   authorityFields,
   batchRowFields,

@@ -26,16 +26,16 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { TokenClaims } from '../../packages/server/src/auth.ts';
+import type { TokenClaims } from '@cpis/server/testing';
 import {
   describePostgres,
   type PostgresSchemas,
-} from '../../packages/server/src/testing/engines.ts';
+} from '@cpis/server/testing';
 import {
   assertContract,
   signToken,
   syntheticNhsNumber,
-} from '../../packages/server/src/testing/harness.ts';
+} from '@cpis/server/testing';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const MAIN = join(ROOT, 'packages/server/dist/main.js');

@@ -14,7 +14,7 @@ import fc from 'fast-check';
 import { createCpisMockService, createMockFetch, type CpisMockService } from '@cpis/mock';
 import { personas } from '@cpis/mock/fixtures';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadContract } from '../../packages/server/src/contract.ts';
+import { loadContract } from '@cpis/server/testing';
 import { itWroteNoPersonalData, suiteLog } from './support/logs.ts';
 import {
   clinician,

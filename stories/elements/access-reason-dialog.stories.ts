@@ -1,6 +1,6 @@
 import type { Meta, StoryObj } from '@storybook/web-components-vite';
 import { html, nothing } from 'lit';
-import type { CpisAccessReasonDialog } from './access-reason-dialog.ts';
+import type { CpisAccessReasonDialog } from '@cpis/elements';
 
 /**
  * The modal that asks why the user is checking CP-IS. Most stories open it in their play

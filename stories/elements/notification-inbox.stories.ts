@@ -1,8 +1,8 @@
 import type { Meta, StoryObj } from '@storybook/web-components-vite';
 import { html, nothing } from 'lit';
 import { authorities } from '@cpis/mock/fixtures';
-import type { CpisLoaded, CpisParameters } from '../../../../stories/.storybook/cpis.ts';
-import type { CpisNotificationInbox } from './notification-inbox.ts';
+import type { CpisLoaded, CpisParameters } from '../.storybook/cpis.ts';
+import type { CpisNotificationInbox } from '@cpis/elements';
 
 /**
  * `<cpis-notification-inbox>` as Tower Hamlets' social worker sees it. Notifications come

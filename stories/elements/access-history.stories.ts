@@ -1,7 +1,7 @@
 import type { Meta, StoryObj } from '@storybook/web-components-vite';
 import { html } from 'lit';
 import type { CheckResult } from '@cpis/sdk';
-import type { CpisParameters } from '../../../../stories/.storybook/cpis.ts';
+import type { CpisParameters } from '../.storybook/cpis.ts';
 
 /**
  * The table of earlier accesses a check returns. Each story makes a real check against

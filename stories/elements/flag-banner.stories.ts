@@ -3,8 +3,8 @@ import { withActions } from 'storybook/actions/decorator';
 import { html, nothing } from 'lit';
 import { personas, type PersonaKey } from '@cpis/mock/fixtures';
 import type { ScenarioName } from '@cpis/mock';
-import type { CpisParameters } from '../../../../stories/.storybook/cpis.ts';
-import type { CpisFlagBanner } from './flag-banner.ts';
+import type { CpisParameters } from '../.storybook/cpis.ts';
+import type { CpisFlagBanner } from '@cpis/elements';
 
 /**
  * `<cpis-flag-banner>` in each of its states, for each person of the synthetic population,
