@@ -24,11 +24,7 @@ import { isValidNhsNumber, validatePlan, validateReason } from '@cpis/domain';
 import { createCpisMockService, createMockFetch, type CpisMockService } from '@cpis/mock';
 import { principals } from '@cpis/mock/fixtures';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  contractSchema,
-  createContractAjv,
-  loadContract,
-} from '@cpis/server/testing';
+import { contractSchema, createContractAjv, loadContract } from '@cpis/server/testing';
 import { assertContract } from '@cpis/server/testing';
 import {
   authorityFields,

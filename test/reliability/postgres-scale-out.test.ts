@@ -27,15 +27,8 @@ import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TokenClaims } from '@cpis/server/testing';
-import {
-  describePostgres,
-  type PostgresSchemas,
-} from '@cpis/server/testing';
-import {
-  assertContract,
-  signToken,
-  syntheticNhsNumber,
-} from '@cpis/server/testing';
+import { describePostgres, type PostgresSchemas } from '@cpis/server/testing';
+import { assertContract, signToken, syntheticNhsNumber } from '@cpis/server/testing';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const MAIN = join(ROOT, 'packages/server/dist/main.js');
