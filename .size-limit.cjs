@@ -22,9 +22,11 @@ module.exports = [
   // The design's budgets are 16 KiB and 22 KiB. These limits are the honest sizes reached
   // with every state, text, style and safety rule kept (lit, @lit/task, @lit/context and
   // openapi-fetch alone are ≈ 9 kB of the first), with 0.5 KiB of headroom over what they
-  // measured on 2026-11-25 (20.46 kB and 24.13 kB, after the answer-guard and
-  // nhs-number-verified="false" safety fixes). Lower them when the code shrinks; raising
-  // them needs a reason in the commit.
+  // measured on 2026-12-04 (21.16 kB and 24.85 kB, up from 20.46 kB and 24.13 kB for the
+  // clinician-display fixes: a band and icon of its own for not-checked, checking and
+  // failed, NHS CUI dates, "This check (you)" in the history, the dialog's footer, and the
+  // auto-check reason, event-order and getToken fixes). Lower them when the code shrinks;
+  // raising them needs a reason in the commit.
   {
     name: 'banner + dialog + SDK + lit',
     path: ['packages/elements/dist/index.js', 'packages/sdk/dist/index.js'],
@@ -32,7 +34,7 @@ module.exports = [
       'packages/elements/dist/index.js': '{ CpisFlagBanner, CpisAccessReasonDialog }',
       'packages/sdk/dist/index.js': '{ createCpisClient }',
     },
-    limit: '20.5 KiB',
+    limit: '21.2 KiB',
     gzip: true,
     ignore: [],
   },
@@ -43,7 +45,7 @@ module.exports = [
       'packages/elements/dist/index.js': '*',
       'packages/sdk/dist/index.js': '{ createCpisClient }',
     },
-    limit: '24 KiB',
+    limit: '24.8 KiB',
     gzip: true,
     ignore: [],
   },

@@ -11,6 +11,7 @@ export const projectIncludes = {
     'test/contract/**/*.test.ts',
     'test/reliability/**/*.test.ts',
     'test/safety/**/*.test.ts',
+    'test/repo/**/*.test.ts',
   ],
   browser: ['packages/elements/src/**/*.test.ts', 'test/browser/**/*.test.ts'],
   e2e: ['test/e2e/**/*.test.ts'],

@@ -73,7 +73,7 @@ export const StartHere: Story = {
           </li>
           <li>
             Every story starts at the same moment, ${when(STORY_START)} (London time), so a check
-            always says "checked 14:02" and the plans' dates never drift.
+            always says "checked 10-Mar-2026 14:02" and the plans' dates never drift.
           </li>
           <li>
             The Accessibility panel runs axe on each story; the end-to-end test

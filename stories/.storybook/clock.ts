@@ -1,5 +1,5 @@
 /**
- * Every story starts at the same instant, so the banner's "checked 14:02" and the dates in
+ * Every story starts at the same instant, so the banner's "checked 10-Mar-2026 14:02" and the dates in
  * the synthetic population are the same in every run, screenshot and test. The clock then
  * runs at normal speed from there (timeouts, retries and deadlines still elapse): `Date` and
  * `Date.now()` are shifted, not stopped.

@@ -25,12 +25,12 @@ const after = (checks: CpisParameters['checks']): { cpis: CpisParameters } => ({
   cpis: { checks },
 });
 
-/** A first look at a child with a record: only this access is listed. */
+/** A first look at a child with a record: only this access is listed, as "This check (you)". */
 export const FirstAccess: Story = {
   parameters: after([{ persona: 'activeChildProtectionPlan' }]),
 };
 
-/** Maya Okafor: one earlier access at another emergency department, then this one. */
+/** Maya Okafor: one earlier access at another emergency department, then this one, marked as yours. */
 export const OneEarlierAccess: Story = {
   parameters: after([{ persona: 'lookedAfterOutOfArea' }]),
 };
@@ -38,6 +38,11 @@ export const OneEarlierAccess: Story = {
 /** Noah Price: 30 earlier accesses and this one; the newest 25 are shown. */
 export const NewestTwentyFive: Story = {
   parameters: after([{ persona: 'manyEarlierAccesses' }]),
+};
+
+/** The same nurse again within 24 hours: no entry is written, so no row is this check. */
+export const RepeatWithin24Hours: Story = {
+  parameters: after([{ persona: 'lookedAfterOutOfArea' }, { persona: 'lookedAfterOutOfArea' }]),
 };
 
 /** A `no-record` answer carries no history (nothing leaks about plans no longer shown). */

@@ -84,6 +84,12 @@ export const UnconfiguredNoAccessContext: Story = {
   args: { 'access-context': undefined },
 };
 
+/** `auto-check` with a misspelt reason: a set-up error for the developer, never a quiet fallback to the button. */
+export const UnconfiguredInvalidReason: Story = {
+  name: 'State: unconfigured (auto-check, misspelt reason)',
+  args: { ...checkOnOpen, reason: 'unscheduled-attendence' },
+};
+
 export const NotCheckableMissing: Story = {
   name: 'State: not checkable (no NHS number)',
   args: { 'nhs-number': undefined },

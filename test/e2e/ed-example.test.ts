@@ -132,7 +132,7 @@ describe('ED patient view example', () => {
     await withEd(async (ed) => {
       expect(await checkFromTheList(ed, personas.recentlyEndedPlan)).toBe('record-found');
       const text = await bannerText(ed.page);
-      expect(text).toMatch(/Ended\s+\d{1,2} \w+ \d{4}/);
+      expect(text).toMatch(/Ended\s+\d{2}-[A-Z][a-z]{2}-\d{4}/);
       expect(text).not.toContain('Active');
       expect(text).toContain(authorities.hackney.name);
     });

@@ -15,6 +15,10 @@
  * - a third of the way through, both instances' `LISTEN` connections are killed on the
  *   database side: they must reconnect and their streams catch up from the store.
  *
+ * Then 20 concurrent first `PUT`s of a new authority, and of one new plan, sent to A and B
+ * alternately: exactly one 201 each, the rest 200, no 5xx, and an audit trail of one
+ * creation followed by updates whose `before` is what they replaced.
+ *
  * Skipped, saying why, when the server is not built or PostgreSQL is not reachable
  * (`CPIS_TEST_DATABASE_URL`); under `CI=true` the missing database fails instead.
  */
@@ -26,9 +30,15 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { TokenClaims } from '@cpis/server/testing';
-import { describePostgres, type PostgresSchemas } from '@cpis/server/testing';
-import { assertContract, signToken, syntheticNhsNumber } from '@cpis/server/testing';
+import {
+  assertContract,
+  auditChain,
+  describePostgres,
+  signToken,
+  syntheticNhsNumber,
+  type PostgresSchemas,
+  type TokenClaims,
+} from '@cpis/server/testing';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const MAIN = join(ROOT, 'packages/server/dist/main.js');
@@ -243,6 +253,58 @@ function scaleOut(url: string, schemas: PostgresSchemas): void {
       count: TOTAL,
     });
   }, 45_000);
+
+  it('20 concurrent first PUTs of a new authority and of one new plan, alternating the two instances: one 201 each, the rest 200, audited as one creation then true updates', async () => {
+    const [a, b] = instances as [Instance, Instance];
+    const WRITERS = 20;
+    const race = 'RRACE';
+    const token = await signToken({ ...socialWorker, odsCode: race, sub: 'scale-out-race' });
+    const put = (path: string, body: (i: number) => unknown) =>
+      Promise.all(
+        Array.from({ length: WRITERS }, (_, i) =>
+          call(i % 2 === 0 ? a : b, 'PUT', path, token, body(i)).then((r) => r.status),
+        ),
+      );
+    const tally = (statuses: number[]) => ({
+      created: statuses.filter((s) => s === 201).length,
+      replaced: statuses.filter((s) => s === 200).length,
+      other: statuses.filter((s) => s !== 200 && s !== 201),
+    });
+    const auditOf = async (target: string) =>
+      (
+        await admin.query<{ detail: string }>(
+          `select detail from ${pg.escapeIdentifier(schema)}.audit_events
+              where authority_ods = $1 and target = $2`,
+          [race, target],
+        )
+      ).rows;
+
+    const authorities = await put(`/v1/authorities/${race}`, (i) => ({
+      name: `Race Council ${i}`,
+      officeHoursPhone: '020 7946 0300',
+      emergencyDutyPhone: '020 7946 0301',
+    }));
+    const plans = await put(`/v1/authorities/${race}/plans/RACE-1`, (i) => ({
+      nhsNumber: NHS_NUMBERS[0],
+      type: 'CPP',
+      startDate: `2025-02-${String(i + 1).padStart(2, '0')}`,
+    }));
+    console.log(
+      `PostgreSQL scale-out, first writes: authority ${JSON.stringify(tally(authorities))}, plan ${JSON.stringify(tally(plans))}`,
+    );
+    expect(tally(authorities)).toEqual({ created: 1, replaced: WRITERS - 1, other: [] });
+    expect(tally(plans)).toEqual({ created: 1, replaced: WRITERS - 1, other: [] });
+    expect(auditChain(await auditOf(race))).toEqual({
+      creations: 1,
+      chained: WRITERS,
+      total: WRITERS,
+    });
+    expect(auditChain(await auditOf('RACE-1'))).toEqual({
+      creations: 1,
+      chained: WRITERS,
+      total: WRITERS,
+    });
+  }, 30_000);
 }
 
 function range(n: number): number[] {

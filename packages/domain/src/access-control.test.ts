@@ -6,6 +6,7 @@ import {
   OPERATION_IDS,
   PRINCIPAL_KINDS,
   authorize,
+  authorizeBeforeBody,
   expectedStatus,
   type OperationId,
   type Principal,
@@ -180,6 +181,58 @@ describe('local-authority side: an LA touches only its own odsCode', () => {
             .allowed,
         ).toBe(false);
       }),
+    );
+  });
+});
+
+describe('authorizeBeforeBody: the 403 the token and the path decide', () => {
+  const la = { orgType: 'local-authority', odsCode: '211', activities: [] } as const;
+  const nurse = { orgType: 'health', odsCode: 'RQXM1', activities: ['B0107'] } as const;
+  const gp = { orgType: 'health', odsCode: 'F84003', activities: ['B0170'] } as const;
+  const receptionist = { orgType: 'health', odsCode: 'RQXM1', activities: [] } as const;
+
+  it('refuses a clinician an LA write, and an LA another LA, before any body is read', () => {
+    for (const op of ['putAuthority', 'putPlan', 'batchPlans'] as const) {
+      expect(authorizeBeforeBody(op, nurse, { odsCode: '211' }).allowed).toBe(false);
+      expect(authorizeBeforeBody(op, la, { odsCode: '373' }).allowed).toBe(false);
+      expect(authorizeBeforeBody(op, la, { odsCode: '211' }).allowed).toBe(true);
+    }
+  });
+
+  it('leaves a malformed path to the 400 that follows', () => {
+    expect(
+      authorizeBeforeBody('putPlan', nurse, { odsCode: 'bad code', planId: 'P1' }).allowed,
+    ).toBe(true);
+    expect(
+      authorizeBeforeBody('putPlan', nurse, { odsCode: '211', planId: 'bad id!' }).allowed,
+    ).toBe(true);
+    expect(authorizeBeforeBody('putPlan', nurse, { odsCode: '211', planId: 'P1' }).allowed).toBe(
+      false,
+    );
+  });
+
+  it('refuses a check only to a principal who may make no check at all', () => {
+    expect(authorizeBeforeBody('createCheck', nurse, {}).allowed).toBe(true);
+    expect(authorizeBeforeBody('createCheck', gp, {}).allowed).toBe(true);
+    expect(authorizeBeforeBody('createCheck', receptionist, {}).allowed).toBe(false);
+    expect(authorizeBeforeBody('createCheck', la, {}).allowed).toBe(false);
+  });
+
+  it('never allows what authorize refuses for every body', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...OPERATION_IDS),
+        fc.constantFrom(la, nurse, gp, receptionist),
+        fc.constantFrom('211', '373'),
+        (op, principal, authorityOdsCode) => {
+          const before = authorizeBeforeBody(op, principal, { odsCode: authorityOdsCode }).allowed;
+          const some = (['unscheduled', 'scheduled'] as const).some(
+            (accessContext) =>
+              authorize(op, principal, { authorityOdsCode, accessContext }).allowed,
+          );
+          expect(before).toBe(some);
+        },
+      ),
     );
   });
 });

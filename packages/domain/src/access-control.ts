@@ -1,9 +1,12 @@
 /**
  * Rule 5 and the local-authority rules: what an authenticated principal may do.
- * Refusals come in the order 401 (token), 400 (body), 403; `authorize` answers the
- * 403 question only, for a principal whose token has already been verified.
+ * Refusals come in the order 401 (token); 403 for what the token and the path decide,
+ * before any request body is read (`authorizeBeforeBody`); 400 (the request); 403 for
+ * what the body decides (a check's access context). `authorize` answers the 403 question
+ * only, for a principal whose token has already been verified.
  */
 import type { AccessContext } from './notification.js';
+import { ODS_CODE_PATTERN, PLAN_ID_PATTERN } from './patterns.js';
 
 export type OperationId =
   | 'createCheck'
@@ -103,6 +106,32 @@ export function authorize(
     case 'streamNotifications':
       return ownAuthority(principal, target);
   }
+}
+
+/**
+ * The part of `authorize` that the token and the path settle, asked before a request body
+ * is read so that nobody can make the server read, parse and check a body they may not
+ * send. `path` holds the request's path parameters as sent; a malformed one leaves the
+ * decision to later (it is a 400, whoever asks). For `createCheck` (whose access context
+ * is in the body) it refuses only a principal who may make no check at all; `authorize`
+ * decides the rest once the body is read.
+ */
+export function authorizeBeforeBody(
+  op: OperationId,
+  principal: Principal,
+  path: { odsCode?: string; planId?: string },
+): AuthorizationDecision {
+  const { odsCode, planId } = path;
+  if (odsCode !== undefined && !ODS_CODE_PATTERN.test(odsCode)) return ALLOWED;
+  if (planId !== undefined && !PLAN_ID_PATTERN.test(planId)) return ALLOWED;
+  if (op !== 'createCheck')
+    return authorize(op, principal, odsCode === undefined ? {} : { authorityOdsCode: odsCode });
+  const unscheduled = authorize(op, principal, { accessContext: 'unscheduled' });
+  return unscheduled.allowed || authorize(op, principal, { accessContext: 'scheduled' }).allowed
+    ? ALLOWED
+    : principal.orgType !== 'health'
+      ? unscheduled
+      : refuse(`A check needs the activity ${ACTIVITY_UNSCHEDULED} or ${ACTIVITY_SCHEDULED}.`);
 }
 
 function ownAuthority(principal: Principal, target: AuthorizationTarget): AuthorizationDecision {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { csvRecordToBatchRow } from './batch.js';
+import { csvRecordToBatchRow, csvRecordsToBatchRows } from './batch.js';
 
 describe('csvRecordToBatchRow', () => {
   it('treats an empty CSV cell as an absent field', () => {
@@ -23,5 +23,29 @@ describe('csvRecordToBatchRow', () => {
 
   it('keeps cells byte for byte, quotes and whitespace included', () => {
     expect(csvRecordToBatchRow({ planId: ' "x" ' })).toEqual({ planId: ' "x" ' });
+  });
+});
+
+describe('csvRecordsToBatchRows', () => {
+  it('keeps a column named __proto__ as an own field, so the row schema rejects it as unknown', () => {
+    const { rows } = csvRecordsToBatchRows([
+      ['planId', '__proto__'],
+      ['A1', '{"polluted":true}'],
+    ]);
+    expect(Object.keys(rows[0] ?? {})).toEqual(['planId', '__proto__']);
+    expect(Object.getPrototypeOf(rows[0])).toBe(Object.prototype);
+    expect(({} as Record<string, unknown>)['polluted']).toBeUndefined();
+  });
+
+  it('refuses a header that names a column twice', () => {
+    expect(
+      csvRecordsToBatchRows([
+        ['planId', 'planId'],
+        ['A', 'B'],
+      ]),
+    ).toEqual({
+      rows: [],
+      duplicate: 'planId',
+    });
   });
 });

@@ -14,13 +14,38 @@ export const BATCH_CSV_COLUMNS = [
   'expectedDeliveryDate',
 ] as const;
 
-/** One parsed CSV record to a batch row: empty cells dropped, every other cell kept as text. */
+/**
+ * How a CSV upload's lines may end: CRLF or LF, decided line by line, so a file that mixes
+ * them reads as the same file with LF throughout (a lone CR stays part of its cell).
+ */
+export const BATCH_CSV_RECORD_DELIMITERS: readonly string[] = ['\r\n', '\n'];
+
+/**
+ * One parsed CSV record to a batch row: empty cells dropped, every other cell kept as text,
+ * as an own property whatever its column is called (`__proto__` included), so an unknown
+ * column reaches the row schema and is rejected there rather than dropped.
+ */
 export function csvRecordToBatchRow(
-  record: Readonly<Record<string, string>>,
+  record: Readonly<Record<string, string>> | readonly (readonly [string, string])[],
 ): Record<string, string> {
-  const row: Record<string, string> = {};
-  for (const [column, cell] of Object.entries(record)) {
-    if (cell !== '') row[column] = cell;
-  }
-  return row;
+  const cells = Array.isArray(record) ? record : Object.entries(record);
+  return Object.fromEntries(cells.filter(([, cell]) => cell !== '')) as Record<string, string>;
+}
+
+/**
+ * CSV records as parsed (arrays of cells, the header row first) to batch rows, each cell
+ * under its header's name. A header that names a column twice is refused (`duplicate`).
+ */
+export function csvRecordsToBatchRows(records: readonly (readonly string[])[]): {
+  rows: Record<string, string>[];
+  duplicate?: string;
+} {
+  const [header = [], ...body] = records;
+  const duplicate = header.find((name, i) => header.indexOf(name) !== i);
+  if (duplicate !== undefined) return { rows: [], duplicate };
+  return {
+    rows: body.map((cells) =>
+      csvRecordToBatchRow(header.map((name, i): [string, string] => [name, cells[i] ?? ''])),
+    ),
+  };
 }

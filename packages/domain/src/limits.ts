@@ -8,7 +8,7 @@ export const PAGE_LIMIT_MIN = 1;
 export const PAGE_LIMIT_MAX = 500;
 export const PAGE_LIMIT_DEFAULT = 100;
 
-/** An `Idempotency-Key` is kept, per user, for 24 hours. */
+/** An `Idempotency-Key` is kept, per user and organisation, for 24 hours. */
 export const IDEMPOTENCY_KEPT_MS = 24 * 60 * 60 * 1000;
 
 /** The live stream sends a comment line at least this often. */

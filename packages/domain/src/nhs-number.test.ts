@@ -15,7 +15,7 @@ interface Vectors {
 
 const vectors = JSON.parse(
   readFileSync(
-    new URL('../../../../shared/fixtures/external/nhs-numbers.json', import.meta.url),
+    new URL('../../../test/fixtures/external/nhs-numbers.json', import.meta.url),
     'utf8',
   ),
 ) as Vectors;

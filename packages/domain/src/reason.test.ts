@@ -65,6 +65,26 @@ describe('validateReason: the comment', () => {
     },
   );
 
+  it.each([
+    '\u200b',
+    ' \u200b\u200c\u200d ',
+    '\u2060\ufeff',
+    '\u200e\u200f\u202a\u202c',
+    '\u3164\u115f\u1160\uffa0',
+    '\u00ad\ufe0f\u034f',
+    '\u2800',
+    '\u0301',
+  ])('refuses a comment of only invisible characters (%j) for "other"', (comment) => {
+    expect(fields({ code: 'other', comment })).toEqual(['/reason/comment']);
+  });
+
+  it.each(['x', '\u200bx\u200b', '😀', '\u0661', 'é'])(
+    'accepts a comment with a visible character (%j) for "other"',
+    (comment) => {
+      expect(validateReason({ code: 'other', comment })).toEqual([]);
+    },
+  );
+
   it('allows a blank comment for a code other than "other"', () => {
     expect(validateReason({ code: 'clinical-review', comment: '   ' })).toEqual([]);
   });

@@ -21,6 +21,20 @@ export interface AccessReason {
 /** Longest comment, in Unicode code points (what JSON Schema's `maxLength` counts). */
 export const REASON_COMMENT_MAX_LENGTH = 500;
 
+/**
+ * A character a reader can see: not white space, not a control or format character (the
+ * zero-width space U+200B, joiners, direction marks, U+FEFF), not a default-ignorable one
+ * (the Hangul fillers, variation selectors, the soft hyphen), not a combining mark on its
+ * own and not the blank Braille pattern U+2800.
+ */
+const VISIBLE_CHARACTER =
+  /[^\p{White_Space}\p{Cc}\p{Cf}\p{Default_Ignorable_Code_Point}\p{Mn}\p{Me}\u2800]/u;
+
+/** True when `text` holds at least one character a reader can see. */
+export function hasVisibleText(text: string): boolean {
+  return VISIBLE_CHARACTER.test(text);
+}
+
 export function isReasonCode(value: unknown): value is ReasonCode {
   return typeof value === 'string' && (REASON_CODES as readonly string[]).includes(value);
 }
@@ -53,7 +67,7 @@ export function validateReason(reason: unknown): FieldError[] {
       field: '/reason/comment',
       message: `The comment must be at most ${REASON_COMMENT_MAX_LENGTH} characters.`,
     });
-  } else if (code === 'other' && (comment === undefined || comment.trim() === '')) {
+  } else if (code === 'other' && (comment === undefined || !hasVisibleText(comment))) {
     errors.push({
       field: '/reason/comment',
       message: 'A comment is required when the reason is "other".',

@@ -12,6 +12,13 @@ const shots: [string, string, Record<string, unknown>][] = [
     personas.noRecord.nhsNumber,
     { scenario: 'unavailable', client: { retries: 0 } },
   ],
+  // Before and during a check: neither may look like "no record" (hazard H14).
+  ['banner-not-checked', personas.noRecord.nhsNumber, {}],
+  [
+    'banner-checking',
+    personas.noRecord.nhsNumber,
+    { scenario: 'slow', scenarioOptions: { delayMs: 60_000 } },
+  ],
 ];
 
 it.each(shots)('%s', async (name, nhsNumber, options) => {
@@ -24,7 +31,7 @@ it.each(shots)('%s', async (name, nhsNumber, options) => {
       'nhs-number': nhsNumber,
       'nhs-number-verified': true,
       'access-context': 'unscheduled',
-      'auto-check': true,
+      'auto-check': name !== 'banner-not-checked',
       reason: 'unscheduled-attendance',
     },
     { client },

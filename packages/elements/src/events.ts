@@ -17,7 +17,7 @@ export interface CpisCheckCompleteDetail {
 }
 
 export interface CpisCheckErrorDetail {
-  /** What the SDK threw: a `CpisError` subclass, or another error. */
+  /** What the SDK threw: a `CpisError` subclass (`CpisAuthError` when `getToken()` threw), or another error. */
   error: unknown;
   /** What the banner now shows for it. */
   state: 'failed' | 'signed-out' | 'forbidden';
@@ -35,7 +35,7 @@ export class CpisCheckStartEvent extends Event {
   }
 }
 
-/** A check answered: `record-found` or `no-record`. */
+/** A check answered (`record-found` or `no-record`), and the banner already shows it. */
 export class CpisCheckCompleteEvent extends Event {
   static readonly eventName = 'cpis-check-complete';
   readonly detail: CpisCheckCompleteDetail;
@@ -45,7 +45,7 @@ export class CpisCheckCompleteEvent extends Event {
   }
 }
 
-/** A check failed; `detail.state` says how the banner shows it. */
+/** A check failed, and the banner already shows it; `detail.state` says how. */
 export class CpisCheckErrorEvent extends Event {
   static readonly eventName = 'cpis-check-error';
   readonly detail: CpisCheckErrorDetail;

@@ -47,6 +47,50 @@ describe('every response', () => {
     expect(a.headers.get('WWW-Authenticate')).toMatch(/^Bearer/);
   });
 
+  it('says Cache-Control: no-store on every answer that carries patient data or a token', async () => {
+    const h = harness();
+    const la = who.towerHamletsSocialWorker;
+    const made = await h.check<CheckResult>(who.edNurse, 'lookedAfterOutOfArea');
+    const plan = { nhsNumber: NEW_NHS, type: 'CPP', startDate: '2025-01-01' };
+    const controller = new AbortController();
+    const answers = [
+      made,
+      await h.call('GET', `/v1/checks/${made.body.checkId}`, { as: who.edNurse }),
+      await h.call('GET', '/v1/authorities/211/plans', { as: la }),
+      await h.call('PUT', '/v1/authorities/211/plans/NO-STORE-1', { as: la, body: plan }),
+      await h.call('POST', '/v1/authorities/211/plans/batch', {
+        as: la,
+        body: [{ planId: 'NO-STORE-2', ...plan }],
+      }),
+      await h.call('GET', '/v1/authorities/211/notifications', { as: la }),
+      await h.call('GET', '/v1/authorities/211/notifications/stream', {
+        as: la,
+        signal: controller.signal,
+      }),
+      await h.call('POST', '/v1/dev/tokens', {
+        body: {
+          name: 'A',
+          orgType: 'health',
+          odsCode: 'RQXM1',
+          orgName: 'H',
+          role: 'N',
+          activities: [],
+        },
+      }),
+    ];
+    controller.abort();
+    expect(answers.map((a) => [a.status, a.headers.get('Cache-Control')])).toEqual([
+      [201, 'no-store'],
+      [200, 'no-store'],
+      [200, 'no-store'],
+      [201, 'no-store'],
+      [200, 'no-store'],
+      [200, 'no-store'],
+      [200, 'no-store, no-transform'],
+      [200, 'no-store'],
+    ]);
+  });
+
   it('answers a path outside the contract 404 and a wrong method 405 with Allow', async () => {
     const h = harness();
     const unknown = await h.call<Problem>('GET', '/v1/children');
@@ -246,6 +290,11 @@ describe('createCheck', () => {
         '/reason/comment',
       ],
       [
+        '"other" with a comment of only invisible characters (U+200B)',
+        { reason: { code: 'other', comment: '\u200b\u200b \u2060' } },
+        '/reason/comment',
+      ],
+      [
         'a comment over 500 characters',
         { reason: { code: 'clinical-review', comment: 'x'.repeat(501) } },
         '/reason/comment',
@@ -297,17 +346,23 @@ describe('createCheck', () => {
       expect(h.service.state.checks.size).toBe(0);
     });
 
-    it('in the order 401, then 400, then 403', async () => {
+    it('in the order 401; 403 for who may make no check, before the body; 400; 403 for the context', async () => {
       const h = harness();
       const noTokenBadBody = await h.call('POST', '/v1/checks', {
         body: { ...valid, nhsNumber: 'x' },
       });
-      const badBodyForbidden = await h.call<Problem>('POST', '/v1/checks', {
+      const noActivityBadBody = await h.call<Problem>('POST', '/v1/checks', {
         as: who.receptionist,
         body: { ...valid, nhsNumber: 'x' },
       });
-      expect(noTokenBadBody.status).toBe(401);
-      expect(badBodyForbidden.status).toBe(400);
+      const wrongContextBadBody = await h.call<Problem>('POST', '/v1/checks', {
+        as: who.gp,
+        body: { ...valid, nhsNumber: 'x' },
+      });
+      const wrongContext = await h.call<Problem>('POST', '/v1/checks', { as: who.gp, body: valid });
+      expect(
+        [noTokenBadBody, noActivityBadBody, wrongContextBadBody, wrongContext].map((a) => a.status),
+      ).toEqual([401, 403, 400, 403]);
     });
   });
 });
@@ -742,6 +797,42 @@ describe('batchPlans', () => {
       [2, 'TH-C-2', 'rejected'],
       [3, 'TH-C-3', 'rejected'],
     ]);
+  });
+
+  it('reads a CSV that mixes CRLF and LF line ends as the same CSV with LF throughout', async () => {
+    type BatchResult = Schemas['BatchResult'];
+    const lines = [
+      'planId,nhsNumber,type,startDate',
+      'TH-M-1,9990000204,CPP,2025-01-01',
+      'TH-M-2,9990000212,LAC,2025-01-02',
+    ];
+    const upload = (text: string) =>
+      harness().call<BatchResult>('POST', '/v1/authorities/211/plans/batch', {
+        as: who.towerHamletsSocialWorker,
+        raw: { contentType: 'text/csv', text },
+      });
+    const mixed = await upload(`${lines[0]}\r\n${lines[1]}\n${lines[2]}\r\n`);
+    const lf = await upload(`${lines.join('\n')}\n`);
+    expect(mixed.body.results.map((r) => [r.planId, r.status])).toEqual([
+      ['TH-M-1', 'accepted'],
+      ['TH-M-2', 'accepted'],
+    ]);
+    expect(mixed.body).toEqual(lf.body);
+  });
+
+  it('refuses a CSV column named __proto__ as an unknown column in each row, never dropping it', async () => {
+    type BatchResult = Schemas['BatchResult'];
+    const h = harness();
+    const a = await h.call<BatchResult>('POST', '/v1/authorities/211/plans/batch', {
+      as: who.towerHamletsSocialWorker,
+      raw: {
+        contentType: 'text/csv',
+        text: 'planId,nhsNumber,type,startDate,__proto__\nTH-P-1,9990000204,CPP,2025-01-01,x\n',
+      },
+    });
+    expect(a.body.results[0]).toMatchObject({ row: 1, planId: 'TH-P-1', status: 'rejected' });
+    expect(JSON.stringify(a.body.results[0]?.problem?.errors)).toContain('__proto__');
+    expect(h.service.state.plans.size).toBe(9);
   });
 
   it('refuses CSV that cannot be parsed with 400 invalid-request, storing nothing', async () => {

@@ -118,6 +118,20 @@ describe('Idempotency-Key', () => {
     expect(theirs.body.checkId).not.toBe(mine.body.checkId);
   });
 
+  it('scopes keys to the organisation too: the same user at another organisation makes a new check with its own access entry', async () => {
+    const h = harness();
+    const atHomerton = { ...who.edNurse, sub: 'one-person' };
+    const atRoyalLondon = { ...who.royalLondonNurse, sub: 'one-person' };
+    const first = await h.check<CheckResult>(atHomerton, 'lookedAfterOutOfArea', withKey);
+    const accesses = h.service.state.accesses.length;
+    h.advance(1000);
+    const elsewhere = await h.check<CheckResult>(atRoyalLondon, 'lookedAfterOutOfArea', withKey);
+    expect(elsewhere.status).toBe(201);
+    expect(elsewhere.body.checkId).not.toBe(first.body.checkId);
+    expect(elsewhere.body.accessHistory[0]?.setting.odsCode).toBe('R1HKH');
+    expect(h.service.state.accesses.length).toBe(accesses + 1);
+  });
+
   it('answers 409 while the check with that key is still in progress, then the result', async () => {
     const h = harness({ checkDurationMs: 50 });
     const first = h.check<CheckResult>(who.edNurse, 'lookedAfterOutOfArea', withKey);

@@ -50,6 +50,27 @@ export class CpisTimeoutError extends CpisError {
   }
 }
 
+/**
+ * The host's `getToken()` threw or rejected, so no call could be made: to the user, they
+ * are signed out. `cause` is the host's own error; nothing was sent.
+ */
+export class CpisAuthError extends CpisError {
+  override name = 'CpisAuthError';
+
+  constructor(cause: unknown) {
+    super('getToken() gave no token for CP-IS', { cause });
+  }
+}
+
+/** The host's token, or a `CpisAuthError` when its `getToken()` throws or rejects. */
+export async function tokenFrom(getToken: () => string | Promise<string>): Promise<string> {
+  try {
+    return await getToken();
+  } catch (cause) {
+    throw new CpisAuthError(cause);
+  }
+}
+
 /** A request refused before it was sent, e.g. an NHS number that fails the Modulus 11 check. */
 export class CpisValidationError extends CpisError {
   override name = 'CpisValidationError';

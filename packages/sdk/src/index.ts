@@ -2,6 +2,7 @@ export { createCpisClient } from './client.js';
 export type { CallOptions, CpisClient, CpisClientOptions, PageOptions } from './client.js';
 export {
   CpisApiError,
+  CpisAuthError,
   CpisContractError,
   CpisError,
   CpisNetworkError,

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createCpisClient } from './client.js';
-import { CpisApiError, CpisContractError } from './errors.js';
+import { CpisApiError, CpisAuthError, CpisContractError } from './errors.js';
 import {
   NHS_NUMBER,
   UUID,
@@ -338,16 +338,18 @@ describe('ending', () => {
     );
   });
 
-  it('a getToken that fails ends it with the host’s own error', async () => {
+  it('a getToken that fails ends it with a CpisAuthError whose cause is the host’s error', async () => {
     const signedOut = new Error('no session');
     const client = createCpisClient({
       baseUrl: BASE,
       getToken: () => Promise.reject(signedOut),
       fetch: scriptedFetch(),
     });
-    await expect(take(streamNotifications(client, '211'), 1, new AbortController())).rejects.toBe(
-      signedOut,
+    const error = await take(streamNotifications(client, '211'), 1, new AbortController()).catch(
+      (e: unknown) => e,
     );
+    expect(error).toBeInstanceOf(CpisAuthError);
+    expect((error as CpisAuthError).cause).toBe(signedOut);
   });
 });
 

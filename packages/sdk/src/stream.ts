@@ -2,7 +2,7 @@ import { createParser, type EventSourceMessage } from 'eventsource-parser';
 import { jitteredBackoff, sleep, untilAborted } from './abortable.js';
 import type { CpisClient } from './client.js';
 import { attachConfig, configOf, type ClientConfig } from './config.js';
-import { CpisContractError, toApiError } from './errors.js';
+import { CpisContractError, toApiError, tokenFrom } from './errors.js';
 import type { Notification } from './types.js';
 
 export interface StreamOptions {
@@ -109,7 +109,7 @@ async function open(
 ): Promise<Response | undefined> {
   const headers = new Headers({
     Accept: 'text/event-stream',
-    Authorization: `Bearer ${await config.getToken()}`,
+    Authorization: `Bearer ${await tokenFrom(config.getToken)}`,
     'X-Request-ID': crypto.randomUUID(),
   });
   let query = '';

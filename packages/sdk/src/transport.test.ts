@@ -1,6 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createCpisClient, type CpisClient, type CpisClientOptions } from './client.js';
-import { CpisApiError, CpisNetworkError, CpisTimeoutError } from './errors.js';
+import {
+  CpisApiError,
+  CpisAuthError,
+  CpisError,
+  CpisNetworkError,
+  CpisTimeoutError,
+} from './errors.js';
 import {
   NHS_NUMBER,
   UUID,
@@ -233,12 +239,37 @@ describe('headers on every attempt', () => {
     expect(new Set(ids).size).toBe(3);
   });
 
-  it('a getToken that fails stops the call with its own error, and nothing is sent', async () => {
+  it('a getToken that rejects stops the call with a CpisAuthError whose cause is its error, and nothing is sent', async () => {
     const signedOut = new Error('no session');
     const { client, calls } = clientWith([json(200, authority)], {
       getToken: () => Promise.reject(signedOut),
     });
-    await expect(client.authorities.get('211')).rejects.toBe(signedOut);
+    const error = await client.authorities.get('211').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(CpisAuthError);
+    expect(error).toBeInstanceOf(CpisError);
+    expect((error as CpisAuthError).cause).toBe(signedOut);
+    expect(calls).toHaveLength(0);
+  });
+
+  it('a getToken that throws makes a check fail with a CpisAuthError, never retried, and nothing is sent', async () => {
+    const signedOut = new TypeError('session store unavailable');
+    const getToken = vi.fn((): string => {
+      throw signedOut;
+    });
+    const { client, calls } = clientWith([json(201, {})], { getToken, retries: 3 });
+    const error = await client.checks
+      .create({
+        nhsNumber: NHS_NUMBER,
+        nhsNumberVerified: true,
+        accessContext: 'unscheduled',
+        reason: { code: 'clinical-review' },
+      })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(CpisAuthError);
+    expect((error as CpisAuthError).name).toBe('CpisAuthError');
+    expect((error as CpisAuthError).message).not.toContain('session store');
+    expect((error as CpisAuthError).cause).toBe(signedOut);
+    expect(getToken).toHaveBeenCalledTimes(1);
     expect(calls).toHaveLength(0);
   });
 });

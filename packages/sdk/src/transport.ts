@@ -1,5 +1,5 @@
 import { jitteredBackoff, sleep, untilAborted } from './abortable.js';
-import { CpisNetworkError, CpisTimeoutError } from './errors.js';
+import { CpisNetworkError, CpisTimeoutError, tokenFrom } from './errors.js';
 
 export interface TransportOptions {
   getToken: () => string | Promise<string>;
@@ -49,7 +49,7 @@ export function createTransport(
       caller.aborted ? caller.reason : new CpisTimeoutError('deadline', deadlineMs);
 
     const exchange = async (signal: AbortSignal): Promise<Response> => {
-      const token = await options.getToken();
+      const token = await tokenFrom(options.getToken);
       signal.throwIfAborted();
       const attempt = new Request(request.clone(), { signal });
       attempt.headers.set('X-Request-ID', crypto.randomUUID());
@@ -91,7 +91,7 @@ export function createTransport(
           if (call.signal.aborted) throw stopped();
           if (timedOut) failure = new CpisTimeoutError('attempt', timeoutMs);
           else if (error instanceof CpisNetworkError) failure = error;
-          else throw error; // the host's getToken failed: its own error, unchanged
+          else throw error; // the host's getToken failed: a CpisAuthError, never retried
           if (!retryable) throw failure;
         } finally {
           clearTimeout(timer);

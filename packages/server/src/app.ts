@@ -24,6 +24,7 @@ import { apiDocs } from './http/docs.js';
 import { loggerOptions } from './http/logging.js';
 import { rateLimitPerUser } from './http/rate-limit.js';
 import { securityHeaders } from './http/security-headers.js';
+import { answerClientError } from './http/client-errors.js';
 import { gracefulShutdown } from './http/shutdown.js';
 import { staticFiles } from './http/static-files.js';
 import type { Engine } from './store/engine.js';
@@ -94,6 +95,18 @@ export async function buildApp(
     },
     // Fastify's own closing answer is not a problem; the shutdown plugin answers instead.
     return503OnClosing: false,
+    // A client that trickles its headers or body is cut off (408, `answerClientError`), so
+    // it cannot hold a connection and its buffers for ever.
+    requestTimeout: config.requestTimeoutMs,
+    http: {
+      requestTimeout: config.requestTimeoutMs,
+      headersTimeout: config.headersTimeoutMs,
+      connectionsCheckingInterval: Math.min(1_000, Math.ceil(config.headersTimeoutMs / 10)),
+    },
+    // What Node's HTTP parser refuses before any route runs (a malformed request line, headers
+    // over the size limit, a request not received in time): a problem too, and the end of the
+    // connection.
+    clientErrorHandler: answerClientError,
   });
   const core = createService({
     store: storage,
@@ -102,6 +115,7 @@ export async function buildApp(
     ...(config.mode === 'development' && auth.sign !== null && { devTokens: auth.sign }),
     now,
     streamHeartbeatMs: config.streamHeartbeatMs,
+    maxStreamsPerUser: config.maxStreamsPerUser,
     log: app.log,
   });
   app.decorate('cpis', { store: storage.store, config });
@@ -111,6 +125,11 @@ export async function buildApp(
   app.addHook('onRequest', async (request, reply) => {
     void reply.header('x-request-id', request.id);
   });
+  // An answer sent before the body was read (a 401, 403 or 413 decided first): the rest of
+  // the body is not waited for; the connection ends with the answer.
+  app.addHook('onSend', async (request, reply) => {
+    if (!request.raw.complete) void reply.header('connection', 'close');
+  });
   await app.register(gracefulShutdown, {
     storage,
     now,
@@ -119,7 +138,7 @@ export async function buildApp(
   await app.register(securityHeaders);
   await app.register(corsPolicy, { origins: config.corsOrigins });
   await app.register(rateLimitPerUser, { core, perMinute: config.rateLimitPerMinute });
-  await app.register(apiDocs, { contract });
+  await app.register(apiDocs, { contract, devTokens: config.mode === 'development' });
   await app.register(serviceCore, { core });
   if (config.mode === 'development' && config.examplesDir !== null) {
     await app.register(staticFiles, { examplesDir: config.examplesDir });

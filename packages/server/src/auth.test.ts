@@ -108,6 +108,20 @@ describe('development mode (HS256)', () => {
     expect(await refusal(a, forged)).toMatch(/signature/);
   });
 
+  it('accepts an aud array that holds our audience (RFC 7519), and refuses one that does not', async () => {
+    const a = await auth({ kind: 'secret', secret });
+    const withAudiences = (aud: string[]) =>
+      new SignJWT(claims)
+        .setProtectedHeader({ alg: 'HS256' })
+        .setIssuer(ISSUER)
+        .setAudience(aud)
+        .setExpirationTime('1h')
+        .sign(key);
+    const principal = await a.verify(`Bearer ${await withAudiences(['another-api', AUDIENCE])}`);
+    expect(principal.sub).toBe('u-1');
+    expect(await refusal(a, await withAudiences(['another-api', 'x']))).toMatch(/aud/);
+  });
+
   it('refuses a token without exp', async () => {
     const a = await auth({ kind: 'secret', secret });
     const noExp = await new SignJWT(claims)

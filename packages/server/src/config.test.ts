@@ -31,6 +31,9 @@ describe('loadConfig', () => {
       logLevel: 'info',
       seed: true,
       streamHeartbeatMs: 15_000,
+      maxStreamsPerUser: 10,
+      requestTimeoutMs: 30_000,
+      headersTimeoutMs: 30_000,
       jwt: { verification: { kind: 'secret', secret: DEVELOPMENT_JWT_SECRET } },
     });
     expect(config.database).toMatchObject({ engine: 'sqlite' });
@@ -68,6 +71,9 @@ describe('loadConfig', () => {
       CPIS_RATE_LIMIT_PER_MINUTE: '60',
       CORS_ORIGINS: 'https://a.example, http://localhost:3000',
       LOG_LEVEL: 'warn',
+      CPIS_MAX_STREAMS_PER_USER: '3',
+      CPIS_REQUEST_TIMEOUT_MS: '20000',
+      CPIS_HEADERS_TIMEOUT_MS: '5000',
     });
     expect(config).toMatchObject({
       port: 0,
@@ -81,7 +87,17 @@ describe('loadConfig', () => {
       rateLimitPerMinute: 60,
       corsOrigins: ['https://a.example', 'http://localhost:3000'],
       logLevel: 'warn',
+      maxStreamsPerUser: 3,
+      requestTimeoutMs: 20_000,
+      headersTimeoutMs: 5_000,
     });
+  });
+
+  it('refuses a headers time-out longer than the request time-out, and a stream cap of 0', () => {
+    expect(
+      refusal({ CPIS_REQUEST_TIMEOUT_MS: '5000', CPIS_HEADERS_TIMEOUT_MS: '6000' }).variable,
+    ).toBe('CPIS_HEADERS_TIMEOUT_MS');
+    expect(refusal({ CPIS_MAX_STREAMS_PER_USER: '0' }).variable).toBe('CPIS_MAX_STREAMS_PER_USER');
   });
 
   it('runs production with a JWKS URL or a public key, never seeding or serving examples', () => {

@@ -54,6 +54,21 @@ export interface ServerConfig {
   examplesDir: string | null;
   /** Milliseconds between keep-alive comments on a notification stream. */
   streamHeartbeatMs: number;
+  /**
+   * Live notification streams one user (token `sub`) may hold open on this instance
+   * (`CPIS_MAX_STREAMS_PER_USER`, default 10); one more is 429 with `Retry-After`.
+   */
+  maxStreamsPerUser: number;
+  /**
+   * Milliseconds a client has to send a whole request, headers and body
+   * (`CPIS_REQUEST_TIMEOUT_MS`, default 30,000); later, 408 and the connection is closed.
+   */
+  requestTimeoutMs: number;
+  /**
+   * Milliseconds a client has to send the request headers (`CPIS_HEADERS_TIMEOUT_MS`,
+   * default 30,000, at most the request time-out).
+   */
+  headersTimeoutMs: number;
 }
 
 export class ConfigError extends Error {
@@ -202,6 +217,34 @@ export function loadConfig(env: Env = process.env): ServerConfig {
     throw new ConfigError('LOG_LEVEL', `must be one of ${LOG_LEVELS.join(', ')}`);
   }
 
+  const maxStreamsPerUser = integer(
+    'CPIS_MAX_STREAMS_PER_USER',
+    get('CPIS_MAX_STREAMS_PER_USER'),
+    10,
+    1,
+    10_000,
+  );
+  const requestTimeoutMs = integer(
+    'CPIS_REQUEST_TIMEOUT_MS',
+    get('CPIS_REQUEST_TIMEOUT_MS'),
+    30_000,
+    1_000,
+    600_000,
+  );
+  const headersTimeoutMs = integer(
+    'CPIS_HEADERS_TIMEOUT_MS',
+    get('CPIS_HEADERS_TIMEOUT_MS'),
+    Math.min(30_000, requestTimeoutMs),
+    1_000,
+    600_000,
+  );
+  if (headersTimeoutMs > requestTimeoutMs) {
+    throw new ConfigError(
+      'CPIS_HEADERS_TIMEOUT_MS',
+      `must be at most CPIS_REQUEST_TIMEOUT_MS (${requestTimeoutMs})`,
+    );
+  }
+
   const examples = join(root, 'examples');
   return {
     mode,
@@ -215,6 +258,9 @@ export function loadConfig(env: Env = process.env): ServerConfig {
     seed: !production,
     examplesDir: !production && existsSync(examples) ? examples : null,
     streamHeartbeatMs: 15_000,
+    maxStreamsPerUser,
+    requestTimeoutMs,
+    headersTimeoutMs,
   };
 }
 

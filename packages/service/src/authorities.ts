@@ -45,6 +45,9 @@ export async function putAuthority(ctx: OperationContext): Promise<Response> {
   };
   const at = ctx.now().toISOString();
   const created = await ctx.store.transaction(async (tx) => {
+    // Concurrent first PUTs (on any instance) take turns: the first creates, the others
+    // then read what it committed and update it, so none fails on the primary key.
+    await tx.lockAuthorityWrites(odsCode);
     const before = await tx.getAuthority(odsCode);
     if (before === undefined) await tx.insertAuthority(authority, at);
     else await tx.updateAuthority(authority, at);

@@ -60,7 +60,7 @@ export async function createCheck(ctx: OperationContext): Promise<Response> {
     // Scoped to the user and the organisation: the same person signed in elsewhere is
     // another caller.
     const id: IdempotencyScope = {
-      scope: JSON.stringify([principal.sub, principal.odsCode]),
+      scope: { userSub: principal.sub, orgOds: principal.odsCode },
       key: key.toLowerCase(),
     };
     const claim = await ctx.store.claimIdempotencyKey({

@@ -32,6 +32,9 @@ export interface OperationContext {
 export interface StreamRegistry {
   heartbeatMs: number;
   open: Set<{ close(): void }>;
+  /** Streams open (or opening) per user `sub`, at most `maxPerUser`. */
+  perUser: Map<string, number>;
+  maxPerUser: number;
 }
 
 export function principalOf(ctx: OperationContext): Principal {

@@ -3,30 +3,18 @@
  * quoted cells, CRLF or LF line ends, an optional BOM; an empty cell is an absent field.
  * Unreadable CSV, or a header that names a column twice, is 400 for the whole upload.
  */
-import { csvRecordToBatchRow } from '@cpis/domain';
+import { BATCH_CSV_RECORD_DELIMITERS, csvRecordsToBatchRows } from '@cpis/domain';
 import { CsvError, parse } from 'csv-parse/browser/esm/sync';
 import { Refusal } from './problem.js';
 
 export function readCsvRows(text: string): Record<string, string>[] {
-  let records: Record<string, string>[];
+  let records: string[][];
   try {
     records = parse(text, {
       bom: true,
-      columns: (header: string[]) => {
-        const seen = new Set<string>();
-        for (const name of header) {
-          if (seen.has(name)) {
-            throw new Refusal('invalid-request', `The CSV header names "${name}" twice.`, [
-              { field: 'header', message: `duplicate column ${name}` },
-            ]);
-          }
-          seen.add(name);
-        }
-        return header;
-      },
-    }) as Record<string, string>[];
+      record_delimiter: [...BATCH_CSV_RECORD_DELIMITERS],
+    }) as string[][];
   } catch (error) {
-    if (error instanceof Refusal) throw error;
     if (error instanceof CsvError) {
       const line = (error as CsvError & { lines?: number }).lines;
       throw new Refusal(
@@ -36,5 +24,11 @@ export function readCsvRows(text: string): Record<string, string>[] {
     }
     throw error;
   }
-  return records.map(csvRecordToBatchRow);
+  const { rows, duplicate } = csvRecordsToBatchRows(records);
+  if (duplicate !== undefined) {
+    throw new Refusal('invalid-request', `The CSV header names "${duplicate}" twice.`, [
+      { field: 'header', message: `duplicate column ${duplicate}` },
+    ]);
+  }
+  return rows;
 }

@@ -11,6 +11,7 @@ import type {
   Authority,
   CheckRecord,
   IdempotencyClaim,
+  IdempotencyScope,
   Notification,
   NotificationEvent,
   NotificationRange,
@@ -84,7 +85,7 @@ export interface MemoryState {
   /** Per authority, in cursor order. */
   notifications: Map<string, Notification[]>;
   checks: Map<string, MemoryCheck>;
-  /** Keyed by the idempotency scope (user and organisation) and the key. */
+  /** Keyed by the user, their organisation and the key (JSON). */
   idempotency: Map<string, MemoryIdempotencyEntry>;
   audit: MemoryAuditEntry[];
 }
@@ -99,7 +100,8 @@ interface Internal {
 }
 
 const planKey = (authority: string, planId: string): string => `${authority}/${planId}`;
-const idKey = (id: { scope: string; key: string }): string => `${id.scope} ${id.key}`;
+const idKey = (id: IdempotencyScope): string =>
+  JSON.stringify([id.scope.userSub, id.scope.orgOds, id.key]);
 
 export function emptyMemoryState(): MemoryState {
   return {
@@ -257,7 +259,7 @@ export class MemoryStore implements Storage {
   };
 
   async claimIdempotencyKey(claim: {
-    scope: string;
+    scope: IdempotencyScope['scope'];
     key: string;
     bodyHash: string;
     now: Date;
@@ -282,7 +284,7 @@ export class MemoryStore implements Storage {
     });
   }
 
-  async releaseIdempotencyKey(id: { scope: string; key: string }): Promise<void> {
+  async releaseIdempotencyKey(id: IdempotencyScope): Promise<void> {
     await this.transaction(async () => {
       if (this.#internal.idempotencyCheck.get(idKey(id)) === null) {
         this.state.idempotency.delete(idKey(id));
@@ -348,6 +350,9 @@ export class MemoryStore implements Storage {
       getCheck: async (checkId) => this.#read.getCheck(checkId),
       listNotifications: async (authority, range) => this.#read.listNotifications(authority, range),
       latestSeq: async (authority) => this.#read.latestSeq(authority),
+      // Transactions already run one at a time here.
+      lockAuthorityWrites: async () => undefined,
+      lockPlanWrites: async () => undefined,
       insertAuthority: async (authority) => {
         state.authorities.set(authority.odsCode, { ...authority });
       },

@@ -6,6 +6,7 @@
  */
 import { allow, json, type OperationContext, type StreamRegistry } from './context.js';
 import { decodeNotificationCursor } from './cursor.js';
+import { Refusal } from './problem.js';
 import type { Notification, NotificationEvent, Storage } from './storage.js';
 
 /** Rows read from the store at a time when a stream catches up. */
@@ -38,16 +39,59 @@ export async function streamNotifications(ctx: OperationContext): Promise<Respon
       : after !== undefined
         ? decodeNotificationCursor(after, 'after')
         : null;
-  allow(ctx, 'streamNotifications', { authorityOdsCode: odsCode });
-  const body = await openStream(ctx.store, odsCode, resumeFrom, ctx.streams, ctx.request.signal);
+  const principal = allow(ctx, 'streamNotifications', { authorityOdsCode: odsCode });
+  const release = takeStreamSlot(ctx.streams, principal.sub);
+  let body: ReadableStream<Uint8Array>;
+  try {
+    body = await openStream(
+      ctx.store,
+      odsCode,
+      resumeFrom,
+      ctx.streams,
+      ctx.request.signal,
+      release,
+    );
+  } catch (error) {
+    // Not opened, so never closed: its slot is given back here.
+    release();
+    throw error;
+  }
   return new Response(body, {
     status: 200,
     headers: {
       'content-type': 'text/event-stream; charset=utf-8',
-      'cache-control': 'no-cache, no-transform',
+      'cache-control': 'no-store, no-transform',
       'x-accel-buffering': 'no',
     },
   });
+}
+
+/** Seconds a refused stream is told to wait: about as long as a client's reconnection. */
+const STREAM_RETRY_AFTER_S = 30;
+
+/**
+ * Takes one of the user's live-stream slots, or refuses with 429 when they hold them all;
+ * the returned function gives it back (once), when the stream closes or fails to open.
+ */
+function takeStreamSlot(registry: StreamRegistry, sub: string): () => void {
+  const held = registry.perUser.get(sub) ?? 0;
+  if (held >= registry.maxPerUser) {
+    throw new Refusal(
+      'rate-limited',
+      `This user already holds ${registry.maxPerUser} live notification streams; close one, or try again later.`,
+      undefined,
+      { 'retry-after': String(STREAM_RETRY_AFTER_S) },
+    );
+  }
+  registry.perUser.set(sub, held + 1);
+  let released = false;
+  return () => {
+    if (released) return;
+    released = true;
+    const left = (registry.perUser.get(sub) ?? 1) - 1;
+    if (left > 0) registry.perUser.set(sub, left);
+    else registry.perUser.delete(sub);
+  };
 }
 
 const encoder = new TextEncoder();
@@ -62,6 +106,7 @@ async function openStream(
   resumeFrom: number | null,
   registry: StreamRegistry,
   signal: AbortSignal,
+  onClose: () => void,
 ): Promise<ReadableStream<Uint8Array>> {
   let controller!: ReadableStreamDefaultController<Uint8Array>;
   let closed = false;
@@ -119,6 +164,7 @@ async function openStream(
       unsubscribe();
       signal.removeEventListener('abort', onAbort);
       registry.open.delete(handle);
+      onClose();
       try {
         if (reason === undefined) controller.close();
         else controller.error(reason);

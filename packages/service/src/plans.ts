@@ -39,6 +39,7 @@ export async function putPlan(ctx: OperationContext): Promise<Response> {
   const principal = allow(ctx, 'putPlan', { authorityOdsCode: odsCode });
   const at = now.toISOString();
   const { row, created } = await ctx.store.transaction(async (tx) => {
+    await tx.lockPlanWrites(odsCode);
     await requireAuthority(tx, odsCode);
     const before = await tx.getPlan(odsCode, planId);
     if (before?.deletedAt != null) throw new Refusal('conflict', DELETED);
@@ -55,6 +56,7 @@ export async function deletePlan(ctx: OperationContext): Promise<Response> {
   const principal = allow(ctx, 'deletePlan', { authorityOdsCode: odsCode });
   const at = ctx.now().toISOString();
   await ctx.store.transaction(async (tx) => {
+    await tx.lockPlanWrites(odsCode);
     const before = await tx.getPlan(odsCode, planId);
     if (before === undefined || before.deletedAt !== null) {
       throw new Refusal('not-found', 'There is no such plan.');
@@ -125,6 +127,7 @@ export async function batchPlans(ctx: OperationContext): Promise<Response> {
   });
 
   await ctx.store.transaction(async (tx) => {
+    await tx.lockPlanWrites(odsCode);
     await requireAuthority(tx, odsCode);
     const candidates = results.filter((r) => r.status === 'accepted');
     const existing = await tx.plansByIds(

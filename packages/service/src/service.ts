@@ -5,7 +5,8 @@
  * principal may do), then 404/409 (the stored state). The reference server and the mock
  * are transports around it; storage is whatever implements `Storage`.
  */
-import type { ProblemKind } from '@cpis/domain';
+import { authorizeBeforeBody, type OperationId, type ProblemKind } from '@cpis/domain';
+import { CsvBodyGuard, JsonBodyGuard, MAX_JSON_DEPTH, type BodyGuard } from './body-guard.js';
 import { batchPlans, deletePlan, listPlans, putPlan } from './plans.js';
 import { getAuthority, putAuthority } from './authorities.js';
 import { createCheck, getCheck } from './checks.js';
@@ -47,6 +48,8 @@ export interface ServiceOptions {
   basePath?: string;
   /** How often an open stream sends a keep-alive comment (15 s unless set). */
   streamHeartbeatMs?: number;
+  /** Live notification streams one user may hold at once (429 beyond); unlimited unless set. */
+  maxStreamsPerUser?: number;
   /** Runs inside each check before it is written (the mock's simulated duration). */
   checkDelay?: () => Promise<void>;
   /** Where unexpected faults are reported (they are never in an answer). */
@@ -104,6 +107,8 @@ export function createService(options: ServiceOptions): CpisService {
   const streams: StreamRegistry = {
     heartbeatMs: options.streamHeartbeatMs ?? 15_000,
     open: new Set(),
+    perUser: new Map(),
+    maxPerUser: options.maxStreamsPerUser ?? Number.POSITIVE_INFINITY,
   };
   const batch = contract.operations.get('batchPlans');
   const maxBatchRows = batch?.operation['x-cpis-max-rows'] ?? 10_000;
@@ -127,12 +132,14 @@ export function createService(options: ServiceOptions): CpisService {
         });
       }
       if (error instanceof AuthUnavailableError) {
-        throw new Refusal(
+        const refusal = new Refusal(
           'unavailable',
           'Tokens cannot be verified just now; try again shortly.',
           undefined,
           { 'retry-after': '5' },
         );
+        // What the identity provider said, for the server's log (never the answer).
+        throw Object.assign(refusal, { cause: error.cause ?? error });
       }
       throw error;
     }
@@ -159,8 +166,6 @@ export function createService(options: ServiceOptions): CpisService {
     const principal = operation.authenticated
       ? await (handleOptions.authenticate ?? (() => authenticate(request)))()
       : undefined;
-    const body = await readBody(request, operation);
-
     const params: Record<string, unknown> = {};
     for (const [name, raw] of Object.entries(found.params)) {
       try {
@@ -169,6 +174,17 @@ export function createService(options: ServiceOptions): CpisService {
         throw new Refusal('invalid-request', 'The URL is not valid.');
       }
     }
+    // The 403 that the token and the path decide comes before a byte of the body is read.
+    if (principal !== undefined && operation.bodyMediaTypes.length > 0) {
+      const decision = authorizeBeforeBody(
+        operation.operationId as OperationId,
+        principal,
+        params as { odsCode?: string; planId?: string },
+      );
+      if (!decision.allowed) throw new Refusal('forbidden', decision.reason);
+    }
+    const body = await readBody(request, operation, maxBatchRows);
+
     const query: Record<string, unknown> = {};
     for (const key of new Set(url.searchParams.keys())) {
       const values = url.searchParams.getAll(key);
@@ -247,6 +263,9 @@ export function createService(options: ServiceOptions): CpisService {
         response = fault(error, requestId);
       }
       response.headers.set('x-request-id', requestId);
+      // Answers of the API carry patient data or tokens (the contract's `NoStore`): no cache
+      // keeps any of them, refusals included.
+      if (!response.headers.has('cache-control')) response.headers.set('cache-control', 'no-store');
       if (request.method === 'HEAD') {
         await response.body?.cancel();
         return new Response(null, { status: response.status, headers: response.headers });
@@ -293,13 +312,26 @@ const CONTENT_TYPE = /^[\w!#$%&'*+.^`|~-]+\/[\w!#$%&'*+.^`|~-]+\s*(;.*)?$/s;
  * For an operation without a body, a sent body is still read (and refused if unreadable),
  * then ignored, as HTTP servers commonly do for DELETE.
  */
-async function readBody(request: Request, operation: Operation): Promise<unknown> {
+async function readBody(
+  request: Request,
+  operation: Operation,
+  maxBatchRows: number,
+): Promise<unknown> {
   if (request.method === 'GET' || request.method === 'HEAD') return undefined;
   const contentType = request.headers.get('content-type');
   const limit = operation.operationId === 'batchPlans' ? BATCH_BODY_LIMIT_BYTES : BODY_LIMIT_BYTES;
   const declared = Number(request.headers.get('content-length') ?? Number.NaN);
   if (declared > limit) throw new Refusal('payload-too-large', 'The request body is too large.');
-  const bytes = request.body === null ? undefined : await readLimited(request.body, limit);
+  // Guards refuse deep nesting and too many rows as the bytes arrive, before any parse.
+  const maxRows = operation.operationId === 'batchPlans' ? maxBatchRows : undefined;
+  const type = mediaTypeOf(request);
+  const guard: BodyGuard | undefined =
+    type === 'application/json'
+      ? new JsonBodyGuard(MAX_JSON_DEPTH, maxRows)
+      : type === 'text/csv' && maxRows !== undefined
+        ? new CsvBodyGuard(maxRows)
+        : undefined;
+  const bytes = request.body === null ? undefined : await readLimited(request.body, limit, guard);
   let parsed: unknown;
   if (contentType === null) {
     if (bytes !== undefined && bytes.byteLength > 0) throw unsupported();
@@ -341,7 +373,11 @@ async function readBody(request: Request, operation: Operation): Promise<unknown
 }
 
 /** The body's bytes, refused (413) as soon as they pass `limit`, without reading the rest. */
-async function readLimited(body: ReadableStream<Uint8Array>, limit: number): Promise<Uint8Array> {
+async function readLimited(
+  body: ReadableStream<Uint8Array>,
+  limit: number,
+  guard: BodyGuard | undefined,
+): Promise<Uint8Array> {
   const reader = body.getReader();
   const chunks: Uint8Array[] = [];
   let length = 0;
@@ -352,6 +388,11 @@ async function readLimited(body: ReadableStream<Uint8Array>, limit: number): Pro
     if (length > limit) {
       await reader.cancel().catch(() => undefined);
       throw new Refusal('payload-too-large', 'The request body is too large.');
+    }
+    const refusal = guard?.scan(value);
+    if (refusal !== undefined) {
+      await reader.cancel().catch(() => undefined);
+      throw refusal;
     }
     chunks.push(value);
   }

@@ -85,10 +85,9 @@ export interface AuditEvent {
   detail: unknown;
 }
 
-/** Whose check an `Idempotency-Key` belongs to, and the key. */
+/** Whose check an `Idempotency-Key` belongs to (the user at an organisation), and the key. */
 export interface IdempotencyScope {
-  /** The user and the organisation, as one opaque string. */
-  scope: string;
+  scope: { userSub: string; orgOds: string };
   key: string;
 }
 
@@ -138,6 +137,12 @@ export interface StorageReader {
 
 /** Everything one transaction may do: all of it commits, or none of it. */
 export interface StorageTransaction extends StorageReader {
+  /**
+   * Writes to this authority's record, and to its plans, take turns (until the transaction
+   * ends, on every instance): concurrent first writes then create once and update after.
+   */
+  lockAuthorityWrites(odsCode: string): Promise<void>;
+  lockPlanWrites(odsCode: string): Promise<void>;
   insertAuthority(authority: Authority, at: string): Promise<void>;
   updateAuthority(authority: Authority, at: string): Promise<void>;
   /** The plans of an authority with these ids, deleted or not, by id. */

@@ -21,9 +21,13 @@ export interface paths {
          *     after the last entry written for them. A **scheduled** check is a silent read. Every
          *     check is audited in the same transaction as its access entry and notifications.
          *
-         *     `Idempotency-Key` (a UUID, scoped to the user, kept 24 hours): the same key and body
-         *     answer the first result again (201) and write nothing; the same key with another body
-         *     is 422; a check with that key still in progress is 409.
+         *     `Idempotency-Key` (a UUID, scoped to the user **and** the organisation, that is the
+         *     token's `sub` and `odsCode`, kept 24 hours): the same key and body from the same user
+         *     at the same organisation answer the first result again (201) and write nothing; the
+         *     same key with another body is 422; a check with that key still in progress is 409.
+         *     The same key sent by the same user signed in at another organisation is a new check,
+         *     with its own access entry and notifications: a result made at one setting is never
+         *     answered at another.
          */
         post: operations["createCheck"];
         delete?: never;
@@ -128,8 +132,9 @@ export interface paths {
         /**
          * Upload up to 10,000 plans at once
          * @description A JSON array of `BatchPlanRow`, or `text/csv` whose header row names the same fields
-         *     (RFC 4180: quoted cells, CRLF or LF line ends, an optional BOM; an empty cell is
-         *     absent). Each row is applied or rejected whole, and the answer has a result per row,
+         *     (RFC 4180: quoted cells, CRLF or LF line ends, each line on its own so a file may mix
+         *     them, an optional BOM; an empty cell is absent; any other column, `__proto__`
+         *     included, makes each row invalid). Each row is applied or rejected whole, and the answer has a result per row,
          *     numbered from 1 in upload order. More than 10,000 rows is 413; an authority without
          *     phones is 409 for the whole batch. Audited.
          */
@@ -218,7 +223,10 @@ export interface paths {
          * The notification feed, live, as Server-Sent Events
          * @description `event: notification`, `id:` the notification's cursor, `data:` the Notification as
          *     JSON. A comment line at least every 15 s keeps it open. Starts after `Last-Event-ID`
-         *     (or `after`), else from now; headers are sent once the subscription is live.
+         *     (or `after`), else from now; headers are sent once the subscription is live. One
+         *     user (token `sub`) may hold a bounded number of live streams at once (the reference
+         *     server: 10 per instance, configurable); one more is 429 with `Retry-After`, and
+         *     closing a stream frees its place.
          */
         get: operations["streamNotifications"];
         put?: never;
@@ -318,7 +326,11 @@ export interface components {
         ReasonCode: "unscheduled-attendance" | "safeguarding-concern" | "clinical-review" | "other";
         AccessReason: {
             code: components["schemas"]["ReasonCode"];
-            /** @description Required (and not blank) when `code` is `other`. */
+            /**
+             * @description Required when `code` is `other`, and then holding at least one visible character:
+             *     not only spaces or invisible characters (U+200B and other zero-width, format or
+             *     default-ignorable characters).
+             */
             comment?: string;
         };
         CheckRequest: {
@@ -499,7 +511,7 @@ export interface components {
             message: string;
         };
         /** @enum {string} */
-        ProblemType: "urn:cpis:problem:invalid-request" | "urn:cpis:problem:invalid-nhs-number" | "urn:cpis:problem:unauthenticated" | "urn:cpis:problem:forbidden" | "urn:cpis:problem:not-found" | "urn:cpis:problem:method-not-allowed" | "urn:cpis:problem:conflict" | "urn:cpis:problem:payload-too-large" | "urn:cpis:problem:unsupported-media-type" | "urn:cpis:problem:idempotency-key-reused" | "urn:cpis:problem:rate-limited" | "urn:cpis:problem:internal" | "urn:cpis:problem:unavailable";
+        ProblemType: "urn:cpis:problem:invalid-request" | "urn:cpis:problem:invalid-nhs-number" | "urn:cpis:problem:unauthenticated" | "urn:cpis:problem:forbidden" | "urn:cpis:problem:not-found" | "urn:cpis:problem:method-not-allowed" | "urn:cpis:problem:conflict" | "urn:cpis:problem:payload-too-large" | "urn:cpis:problem:unsupported-media-type" | "urn:cpis:problem:request-timeout" | "urn:cpis:problem:idempotency-key-reused" | "urn:cpis:problem:rate-limited" | "urn:cpis:problem:headers-too-large" | "urn:cpis:problem:internal" | "urn:cpis:problem:unavailable";
         /** @description RFC 9457 problem details. */
         Problem: {
             type: components["schemas"]["ProblemType"];
@@ -528,7 +540,8 @@ export interface components {
             orgName: string;
             activities: components["schemas"]["Activity"][];
             iss: string;
-            aud: string;
+            /** @description The audience, or several (RFC 7519); one of them must be this API's. */
+            aud: string | string[];
             exp: number;
         };
         DevTokenRequest: {
@@ -687,6 +700,12 @@ export interface components {
     };
     requestBodies: never;
     headers: {
+        /**
+         * @description The answer carries patient data or a token: no cache (browser, proxy or gateway) may
+         *     keep it. `no-store`, with other directives after it allowed (the stream adds
+         *     `no-transform`).
+         */
+        NoStore: string;
         /** @description The client's `X-Request-ID` when it sent a UUID, else a new UUID. */
         RequestId: string;
         /** @description Seconds to wait before trying again. */
@@ -702,7 +721,7 @@ export interface operations {
             header?: {
                 /** @description A UUID that traces the request end to end (NHS England's `TraceID`); anything else is ignored. */
                 "X-Request-ID"?: components["parameters"]["RequestId"];
-                /** @description One UUID per logical check, reused on every retry of it. */
+                /** @description One UUID per logical check, reused on every retry of it; scoped to the token's `sub` and `odsCode`. */
                 "Idempotency-Key"?: string;
             };
             path?: never;
@@ -717,6 +736,7 @@ export interface operations {
             /** @description The check was made (or, for a reused `Idempotency-Key`, made earlier). */
             201: {
                 headers: {
+                    "Cache-Control": components["headers"]["NoStore"];
                     "X-Request-ID": components["headers"]["RequestId"];
                     /** @description `/v1/checks/{checkId}` */
                     Location?: string;
@@ -755,6 +775,7 @@ export interface operations {
             /** @description The stored result. */
             200: {
                 headers: {
+                    "Cache-Control": components["headers"]["NoStore"];
                     "X-Request-ID": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
@@ -876,6 +897,7 @@ export interface operations {
             /** @description A page of plans. */
             200: {
                 headers: {
+                    "Cache-Control": components["headers"]["NoStore"];
                     "X-Request-ID": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
@@ -928,6 +950,7 @@ export interface operations {
             /** @description One result per row. */
             200: {
                 headers: {
+                    "Cache-Control": components["headers"]["NoStore"];
                     "X-Request-ID": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
@@ -970,6 +993,7 @@ export interface operations {
             /** @description Replaced. */
             200: {
                 headers: {
+                    "Cache-Control": components["headers"]["NoStore"];
                     "X-Request-ID": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
@@ -980,6 +1004,7 @@ export interface operations {
             /** @description Created. */
             201: {
                 headers: {
+                    "Cache-Control": components["headers"]["NoStore"];
                     "X-Request-ID": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
@@ -1055,6 +1080,7 @@ export interface operations {
             /** @description A page of notifications. */
             200: {
                 headers: {
+                    "Cache-Control": components["headers"]["NoStore"];
                     "X-Request-ID": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
@@ -1092,6 +1118,7 @@ export interface operations {
             /** @description An open event stream. */
             200: {
                 headers: {
+                    "Cache-Control": components["headers"]["NoStore"];
                     "X-Request-ID": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
@@ -1159,6 +1186,7 @@ export interface operations {
             /** @description A signed token for that principal, valid for 12 hours. */
             200: {
                 headers: {
+                    "Cache-Control": components["headers"]["NoStore"];
                     "X-Request-ID": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };

@@ -33,6 +33,10 @@ export const accessHistoryStyles = [
       font-weight: 600;
     }
 
+    .own {
+      display: block;
+    }
+
     td:last-child,
     th:last-child {
       padding-right: 0;

@@ -41,6 +41,18 @@ const withHistory: CheckResult = {
   ],
 };
 
+/** The history of a first unscheduled check of a patient with many earlier accesses, over the mock. */
+async function historyOfARealCheck() {
+  const { client } = await mockClient();
+  const result = await client.checks.create({
+    nhsNumber: personas.manyEarlierAccesses.nhsNumber,
+    nhsNumberVerified: true,
+    accessContext: 'unscheduled',
+    reason: { code: 'clinical-review' },
+  });
+  return mount('cpis-access-history', {}, { result });
+}
+
 describe('properties', () => {
   it('renders nothing without a result', async () => {
     const el = await mount('cpis-access-history');
@@ -73,14 +85,14 @@ describe('the table', () => {
     ).toBe(true);
   });
 
-  it('shows times in Europe/London, with the date', async () => {
+  it('shows times in Europe/London, with the date, in NHS CUI style (02-Jul-2025 00:30)', async () => {
     const el = await mount('cpis-access-history', {}, { result: withHistory });
     const rows = [...el.shadowRoot!.querySelectorAll('tbody tr')].map((tr) =>
       [...tr.querySelectorAll('td')].map((td) => td.textContent?.trim()),
     );
     expect(rows).toEqual([
-      ['2 July 2025 at 00:30', 'Homerton Emergency Department', 'Emergency department nurse'],
-      ['15 January 2025 at 09:05', "St Thomas' Urgent Treatment Centre", 'Paediatric nurse'],
+      ['02-Jul-2025 00:30', 'Homerton Emergency Department', 'Emergency department nurse'],
+      ['15-Jan-2025 09:05', "St Thomas' Urgent Treatment Centre", 'Paediatric nurse'],
     ]);
     expect(el.shadowRoot!.querySelector('time')?.getAttribute('datetime')).toBe(
       '2025-07-01T23:30:00.000Z',
@@ -94,15 +106,60 @@ describe('the table', () => {
   });
 
   it('shows a real check’s history from the mock, at most 25 rows', async () => {
-    const { client } = await mockClient();
-    const result = await client.checks.create({
-      nhsNumber: personas.manyEarlierAccesses.nhsNumber,
-      nhsNumberVerified: true,
-      accessContext: 'unscheduled',
-      reason: { code: 'clinical-review' },
-    });
-    const el = await mount('cpis-access-history', {}, { result });
+    const el = await historyOfARealCheck();
     expect(el.shadowRoot!.querySelectorAll('tbody tr')).toHaveLength(25);
+  });
+});
+
+describe('this very check', () => {
+  const mine = {
+    accessedAt: base.checkedAt,
+    setting: { odsCode: 'RQXM1', name: 'Homerton Emergency Department' },
+    userRole: 'Emergency department nurse',
+  };
+  const cells = (el: Element): string[][] =>
+    [...el.shadowRoot!.querySelectorAll('tbody tr')].map((tr) =>
+      [...tr.querySelectorAll('td')].map((td) => td.textContent!.replace(/\s+/g, ' ').trim()),
+    );
+
+  it('marks the entry this check wrote as “This check (you)”, and no other', async () => {
+    const result: CheckResult = {
+      ...base,
+      notifiedAuthorities: ['211'],
+      accessHistory: [mine, ...withHistory.accessHistory],
+    };
+    const el = await mount('cpis-access-history', {}, { result });
+    expect(cells(el).map((row) => row[0])).toEqual([
+      'This check (you) 25-Nov-2025 14:02',
+      '02-Jul-2025 00:30',
+      '15-Jan-2025 09:05',
+    ]);
+    await expectAxeClean(el);
+  });
+
+  it('marks nothing when this check wrote no entry (a repeat within 24 hours, or a silent read)', async () => {
+    // The earlier entry at the same instant cannot be this check's: it told nobody.
+    const result: CheckResult = { ...base, accessHistory: [mine, ...withHistory.accessHistory] };
+    const el = await mount('cpis-access-history', {}, { result });
+    expect(shadowText(el)).not.toContain('This check');
+  });
+
+  it('marks nothing when two entries share the check’s instant: another’s access is never shown as yours', async () => {
+    const other = { ...mine, setting: { odsCode: 'RJ122', name: "St Thomas' UTC" } };
+    const result: CheckResult = {
+      ...base,
+      notifiedAuthorities: ['211'],
+      accessHistory: [other, mine],
+    };
+    const el = await mount('cpis-access-history', {}, { result });
+    expect(shadowText(el)).not.toContain('This check');
+  });
+
+  it('marks this check in a real check’s history from the mock, and only it', async () => {
+    const el = await historyOfARealCheck();
+    const marked = cells(el).filter((row) => row[0]!.startsWith('This check (you)'));
+    expect(marked).toHaveLength(1);
+    expect(cells(el)[0]![0]).toMatch(/^This check \(you\) /);
   });
 });
 

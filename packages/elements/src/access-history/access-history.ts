@@ -1,11 +1,12 @@
 import { LitElement, html, nothing, type PropertyDeclarations, type TemplateResult } from 'lit';
-import type { CheckResult } from '@cpis/sdk';
+import type { AccessEntry, CheckResult } from '@cpis/sdk';
 import { isoOrEmpty, londonDateTime } from '../internal/format.js';
 import { accessHistoryStyles } from './access-history.styles.js';
 
 /**
  * @summary The earlier CP-IS accesses from unscheduled care that a check returned, as a
- * table: when (Europe/London), where (the setting) and the role of who looked.
+ * table: when (Europe/London), where (the setting) and the role of who looked. The entry
+ * this very check wrote is marked "This check (you)", so it never reads as someone else.
  *
  * @tag cpis-access-history
  *
@@ -29,8 +30,10 @@ export class CpisAccessHistory extends LitElement {
   declare result?: CheckResult;
 
   protected override render(): TemplateResult | typeof nothing {
-    const entries = this.result?.accessHistory;
+    const { result } = this;
+    const entries = result?.accessHistory;
     if (!entries) return nothing;
+    const own = ownEntry(result);
     if (entries.length === 0) {
       return html`<p class="empty" part="empty">
         No earlier accesses from unscheduled care are recorded.
@@ -52,7 +55,10 @@ export class CpisAccessHistory extends LitElement {
           ${entries.map((entry) => {
             const at = new Date(entry.accessedAt);
             return html`<tr>
-              <td><time datetime=${isoOrEmpty(at)}>${londonDateTime(at)}</time></td>
+              <td>
+                ${entry === own ? html`<strong class="own">This check (you)</strong>` : nothing}
+                <time datetime=${isoOrEmpty(at)}>${londonDateTime(at)}</time>
+              </td>
               <td>${entry.setting.name}</td>
               <td>${entry.userRole}</td>
             </tr>`;
@@ -61,6 +67,22 @@ export class CpisAccessHistory extends LitElement {
       </table>
     </div>`;
   }
+}
+
+/**
+ * The entry this check wrote, if it wrote one. The contract gives entries no check id, so
+ * this follows its rules: a check writes an entry exactly when it tells a local authority
+ * (`notifiedAuthorities` not empty), at its own `checkedAt`. When two entries share that
+ * instant, neither is marked: another person's access is never passed off as yours.
+ */
+function ownEntry({
+  accessHistory,
+  checkedAt,
+  notifiedAuthorities,
+}: CheckResult): AccessEntry | undefined {
+  const at = Date.parse(checkedAt);
+  const same = accessHistory.filter((e) => Date.parse(e.accessedAt) === at);
+  return notifiedAuthorities.length > 0 && same.length === 1 ? same[0] : undefined;
 }
 
 declare global {

@@ -5,16 +5,31 @@ export const accessReasonDialogStyles = [
   hostStyles,
   buttonStyles,
   css`
-    /* The modal is in the top layer, but still inherits the host's font. */
+    /* The modal is in the top layer, but still inherits the host's font. However small
+       or zoomed the screen, the body scrolls and the actions stay in view below it. */
     dialog {
       width: min(640px, calc(100vw - 32px));
-      max-height: calc(100vh - 32px);
-      padding: var(--cpis-space-4, 24px);
+      max-height: calc(100dvh - 32px);
+      padding: 0;
+      overflow: hidden;
       border: 0;
       border-top: 8px solid var(--cpis-color-primary, #005eb8);
       background: var(--cpis-color-background, #ffffff);
       color: var(--cpis-color-text, #212b32);
       box-shadow: 0 4px 16px rgba(33, 43, 50, 0.4);
+    }
+
+    dialog[open],
+    form {
+      display: flex;
+      flex-direction: column;
+      min-height: 0;
+    }
+
+    .body {
+      overflow-y: auto;
+      overscroll-behavior: contain;
+      padding: var(--cpis-space-4, 24px);
     }
 
     dialog::backdrop {
@@ -176,9 +191,12 @@ export const accessReasonDialogStyles = [
 
     .actions {
       display: flex;
+      flex: none;
       flex-wrap: wrap;
       align-items: center;
       gap: var(--cpis-space-2, 8px);
+      padding: var(--cpis-space-3, 16px) var(--cpis-space-4, 24px);
+      border-top: 1px solid var(--cpis-color-border, #d8dde0);
     }
   `,
 ];

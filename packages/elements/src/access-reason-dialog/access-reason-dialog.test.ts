@@ -260,6 +260,58 @@ describe('keyboard and focus', () => {
   });
 });
 
+describe('the actions stay in reach on small and zoomed screens', () => {
+  // 200 % zoom of a 1280 × 700 window lays the page out in a 640 × 350 CSS-pixel viewport
+  // (what WCAG 1.4.4 and 1.4.10 test against); px sizes stay px, so this is the zoomed layout.
+  /** Each action's box lies inside the viewport, and it is what a pointer there would hit. */
+  function expectInView(el: CpisAccessReasonDialog, why: string): void {
+    for (const name of ['Check CP-IS', 'Cancel']) {
+      const button = buttonNamed(el, name);
+      const box = button.getBoundingClientRect();
+      expect(box.height, `${why}: ${name}`).toBeGreaterThan(0);
+      expect(box.top, `${why}: ${name}`).toBeGreaterThanOrEqual(0);
+      expect(box.left, `${why}: ${name}`).toBeGreaterThanOrEqual(0);
+      expect(box.bottom, `${why}: ${name}`).toBeLessThanOrEqual(window.innerHeight);
+      expect(box.right, `${why}: ${name}`).toBeLessThanOrEqual(window.innerWidth);
+      const hit = el.shadowRoot!.elementFromPoint(
+        box.left + box.width / 2,
+        box.top + box.height / 2,
+      );
+      expect(hit === button || button.contains(hit), `${why}: ${name} is covered`).toBe(true);
+    }
+    expect([window.scrollX, window.scrollY], `${why}: the page scrolled`).toEqual([0, 0]);
+  }
+
+  /** Opens the dialog in a `width` × `height` viewport, then shows the error summary too. */
+  async function expectActionsInReach(width: number, height: number): Promise<void> {
+    await page.viewport(width, height);
+    try {
+      const { el } = await opened({ 'access-context': 'unscheduled' });
+      expectInView(el, 'on opening');
+      $<HTMLInputElement>(el, '#code-3').click();
+      await userEvent.fill($(el, '#comment'), 'x'.repeat(501));
+      await submit(el);
+      expect($(el, '.error-summary')).not.toBeNull();
+      expectInView(el, 'with the error summary');
+      el.close();
+    } finally {
+      await page.viewport(414, 896);
+    }
+  }
+
+  it('keeps Check CP-IS and Cancel inside a 1280 × 700 viewport, without scrolling the page', async () => {
+    await expectActionsInReach(1280, 700);
+  });
+
+  it('keeps Check CP-IS and Cancel inside a 320 × 568 viewport, without scrolling the page', async () => {
+    await expectActionsInReach(320, 568);
+  });
+
+  it('keeps Check CP-IS and Cancel inside the viewport at 200 % zoom of 1280 × 700, without scrolling the page', async () => {
+    await expectActionsInReach(640, 350);
+  });
+});
+
 describe('accessibility (axe) in every state', () => {
   it('closed', async () => {
     const el = await mount('cpis-access-reason-dialog');

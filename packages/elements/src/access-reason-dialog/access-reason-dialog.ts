@@ -151,40 +151,42 @@ export class CpisAccessReasonDialog extends LitElement {
       @keydown=${this.#onKeydown}
     >
       <form novalidate @submit=${this.#onSubmit}>
-        <h2 id="title" part="heading">Why are you checking CP-IS?</h2>
-        <div id="notice" class="notice" part="notice">
-          ${infoIcon}
-          <p>${noticeText(this.accessContext)}</p>
-        </div>
-        ${codeError || commentError ? this.#renderSummary() : nothing}
-        <div class="form-group ${codeError ? 'form-group--error' : ''}">
-          <fieldset
-            aria-describedby=${codeError ? 'code-error' : nothing}
-            @change=${this.#onCodeChange}
-          >
-            <legend>Reason for checking</legend>
-            ${errorMessage('code-error', codeError)} ${REASON_CODES.map(renderRadio)}
-          </fieldset>
-        </div>
-        <div class="form-group ${commentError ? 'form-group--error' : ''}">
-          <label class="field-label" for="comment">Comment</label>
-          <div id="comment-hint" class="hint">
-            Required when the reason is Other. You can enter up to ${MAX_LENGTH} characters.
+        <div class="body">
+          <h2 id="title" part="heading">Why are you checking CP-IS?</h2>
+          <div id="notice" class="notice" part="notice">
+            ${infoIcon}
+            <p>${noticeText(this.accessContext)}</p>
           </div>
-          ${errorMessage('comment-error', commentError)}
-          <textarea
-            id="comment"
-            name="comment"
-            rows="4"
-            class=${commentError ? 'error' : ''}
-            aria-describedby=${commentError ? 'comment-hint comment-error' : 'comment-hint'}
-            aria-invalid=${commentError ? 'true' : 'false'}
-            @input=${this.#onCommentInput}
-          ></textarea>
-          <div class="count ${remaining < 0 ? 'over' : ''}" aria-hidden="true">
-            ${countText(remaining)}
+          ${codeError || commentError ? this.#renderSummary() : nothing}
+          <div class="form-group ${codeError ? 'form-group--error' : ''}">
+            <fieldset
+              aria-describedby=${codeError ? 'code-error' : nothing}
+              @change=${this.#onCodeChange}
+            >
+              <legend>Reason for checking</legend>
+              ${errorMessage('code-error', codeError)} ${REASON_CODES.map(renderRadio)}
+            </fieldset>
           </div>
-          <div class="visually-hidden" aria-live="polite">${this.announcedCount}</div>
+          <div class="form-group ${commentError ? 'form-group--error' : ''}">
+            <label class="field-label" for="comment">Comment</label>
+            <div id="comment-hint" class="hint">
+              Required when the reason is Other. You can enter up to ${MAX_LENGTH} characters.
+            </div>
+            ${errorMessage('comment-error', commentError)}
+            <textarea
+              id="comment"
+              name="comment"
+              rows="4"
+              class=${commentError ? 'error' : ''}
+              aria-describedby=${commentError ? 'comment-hint comment-error' : 'comment-hint'}
+              aria-invalid=${commentError ? 'true' : 'false'}
+              @input=${this.#onCommentInput}
+            ></textarea>
+            <div class="count ${remaining < 0 ? 'over' : ''}" aria-hidden="true">
+              ${countText(remaining)}
+            </div>
+            <div class="visually-hidden" aria-live="polite">${this.announcedCount}</div>
+          </div>
         </div>
         <div class="actions">
           <button type="submit" class="button" part="button">Check CP-IS</button>

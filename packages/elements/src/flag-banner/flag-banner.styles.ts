@@ -9,9 +9,10 @@ export const flagBannerStyles = [
       margin-bottom: var(--cpis-space-4, 24px);
     }
 
-    /* Each tone: a band behind the heading, a body and a border in the band's colour. A
-       record found and a failed check share the heaviest band, so a failure is never less
-       prominent. */
+    /* Each tone: a band behind the heading, a body and a border in the band's colour. No
+       two tones share a band (hazard H14): not yet checked is pale grey, checking light
+       blue, no record blue. A record found is red; a failed check is dark red on a yellow
+       body, as heavy as a record, so a failure is never less prominent. */
     .banner {
       --band: var(--cpis-color-primary, #005eb8);
       --band-text: var(--cpis-color-on-dark, #ffffff);
@@ -19,9 +20,27 @@ export const flagBannerStyles = [
       background: var(--cpis-color-background, #ffffff);
     }
 
-    .banner--critical,
-    .banner--failed {
+    .banner--pending,
+    .banner--progress,
+    .banner--attention {
+      --band-text: var(--cpis-color-text, #212b32);
+    }
+
+    .banner--pending {
+      --band: var(--cpis-color-pending, #e8edee);
+      border-color: var(--cpis-color-secondary, #4c6272);
+    }
+
+    .banner--progress {
+      --band: var(--cpis-color-progress, #41b6e6);
+    }
+
+    .banner--critical {
       --band: var(--cpis-color-critical, #d5281b);
+    }
+
+    .banner--failed {
+      --band: var(--cpis-color-failed, #8a1538);
     }
 
     .banner--failed,
@@ -31,7 +50,6 @@ export const flagBannerStyles = [
 
     .banner--attention {
       --band: var(--cpis-color-warning, #ffeb3b);
-      --band-text: var(--cpis-color-text, #212b32);
     }
 
     .banner--setup {

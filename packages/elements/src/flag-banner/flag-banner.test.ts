@@ -1,8 +1,15 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, expectTypeOf, it } from 'vitest';
 import { userEvent } from 'vitest/browser';
 import { http, HttpResponse } from 'msw';
+import type { ReasonCode } from '@cpis/domain';
 import type { CheckResult, CpisClient } from '@cpis/sdk';
-import { CpisContractError, CpisNetworkError, CpisTimeoutError } from '@cpis/sdk';
+import {
+  CpisAuthError,
+  CpisContractError,
+  CpisNetworkError,
+  CpisTimeoutError,
+  createCpisClient,
+} from '@cpis/sdk';
 import { personas, principals, type Malformation } from '@cpis/mock';
 import '../define.js';
 import type {
@@ -10,7 +17,7 @@ import type {
   CpisCheckErrorEvent,
   CpisCheckStartEvent,
 } from '../events.js';
-import type { CpisFlagBanner } from './flag-banner.js';
+import type { CpisFlagBanner, FlagBannerState } from './flag-banner.js';
 import {
   BASE_URL,
   backgroundOf,
@@ -37,6 +44,9 @@ const AUTO = { 'auto-check': true, reason: 'unscheduled-attendance' } as const;
 /** 3-3-4, as every result state must print the NHS number. */
 const spaced = (n: string): string => `${n.slice(0, 3)} ${n.slice(3, 6)} ${n.slice(6)}`;
 const NEVER_REASSURING = /\bsafe\b|no concerns|not at risk/i;
+/** NHS CUI's date (`04-Dec-2026`), and its date with the time (`04-Dec-2026 15:10`), as RegExp sources. */
+const DAY = /\d{2}-[A-Z][a-z]{2}-\d{4}/.source;
+const WHEN = `${DAY} ${/\d{2}:\d{2}/.source}`;
 
 type Attrs = Record<string, string | boolean | undefined>;
 
@@ -54,6 +64,27 @@ async function checked(nhsNumber: string, options: MockClientOptions = {}, attrs
   const el = await banner({ 'nhs-number': nhsNumber, ...AUTO, ...attrs }, mock.client);
   return { el, ...mock };
 }
+
+/** One way to reach each of the banner's states. */
+const EVERY_STATE: [FlagBannerState, () => Promise<CpisFlagBanner>][] = [
+  ['unconfigured', () => banner({ 'nhs-number': cpp.nhsNumber })],
+  ['not-checkable', async () => banner({ 'nhs-number': '123' }, (await mockClient()).client)],
+  ['not-checked', async () => banner({ 'nhs-number': cpp.nhsNumber }, (await mockClient()).client)],
+  [
+    'checking',
+    async () =>
+      (await checked(cpp.nhsNumber, { scenario: 'slow', scenarioOptions: { delayMs: 2000 } })).el,
+  ],
+  ['record-found', async () => (await checked(cpp.nhsNumber)).el],
+  ['no-record', async () => (await checked(none.nhsNumber)).el],
+  [
+    'failed',
+    async () =>
+      (await checked(cpp.nhsNumber, { scenario: 'unavailable', client: { retries: 0 } })).el,
+  ],
+  ['signed-out', async () => (await checked(cpp.nhsNumber, { scenario: 'signed-out' })).el],
+  ['forbidden', async () => (await checked(cpp.nhsNumber, { scenario: 'forbidden' })).el],
+];
 
 const root = (el: Element): ShadowRoot => el.shadowRoot as ShadowRoot;
 const $ = <T extends Element = HTMLElement>(el: Element, selector: string): T | null =>
@@ -90,6 +121,35 @@ describe('unconfigured', () => {
     const el = await banner({ 'nhs-number': cpp.nhsNumber, 'access-context': 'urgent' }, client);
     expect(el.state).toBe('unconfigured');
     expect(shadowText(el)).toContain('access-context is “urgent”');
+  });
+});
+
+describe('the reason for auto-check', () => {
+  it('types reason as the reason-code union, so a misspelt code does not compile', () => {
+    const el = document.createElement('cpis-flag-banner');
+    expectTypeOf(el.reason).toEqualTypeOf<ReasonCode | undefined>();
+    // @ts-expect-error -- "attendence" is misspelt: not a ReasonCode (tsc fails if this compiles)
+    el.reason = 'unscheduled-attendence';
+  });
+
+  it('shows unconfigured, with a developer message, for a missing, misspelt or "other" reason with auto-check, and sends nothing', async () => {
+    const { client, requests } = await mockClient();
+    const cases: [string | undefined, string][] = [
+      [undefined, 'it is not set'],
+      ['unscheduled-attendence', 'it is “unscheduled-attendence”'],
+      ['other', 'it is “other”'],
+    ];
+    for (const [reason, says] of cases) {
+      const el = await banner({ 'nhs-number': cpp.nhsNumber, 'auto-check': true, reason }, client);
+      expect(el.state, reason).toBe('unconfigured');
+      expect(el.getAttribute('data-state'), reason).toBe('unconfigured');
+      expect(shadowText(el), reason).toContain(
+        `For the developer: with auto-check, reason must be “unscheduled-attendance”, “safeguarding-concern”, “clinical-review”; ${says}.`,
+      );
+      expect(button(el, 'Check CP-IS'), reason).toBeUndefined();
+    }
+    await new Promise((r) => setTimeout(r, 50));
+    expect(requests).toHaveLength(0);
   });
 });
 
@@ -159,7 +219,7 @@ describe('not-checkable', () => {
       { client },
     );
     expect(el.state).toBe('not-checkable');
-    expect(shadowText(el)).toContain(`the NHS number ${spaced(n)} has not been verified on PDS`);
+    expect(shadowText(el)).toContain(`NHS No. ${spaced(n)} has not been verified on PDS`);
     await new Promise((r) => setTimeout(r, 50));
     expect(requests).toHaveLength(0);
   });
@@ -198,14 +258,13 @@ describe('not-checked', () => {
     expect(requests).toHaveLength(0);
   });
 
-  it('does not auto-check without a reason, or with "other" (which needs a comment)', async () => {
+  it('never falls back to the button: without auto-check, an unknown reason only preselects nothing', async () => {
     const { client, requests } = await mockClient();
-    const a = await banner({ 'nhs-number': cpp.nhsNumber, 'auto-check': true }, client);
-    const b = await banner(
-      { 'nhs-number': cpp.nhsNumber, 'auto-check': true, reason: 'other' },
+    const el = await banner(
+      { 'nhs-number': cpp.nhsNumber, reason: 'unscheduled-attendence' },
       client,
     );
-    expect([a.state, b.state]).toEqual(['not-checked', 'not-checked']);
+    expect(el.state).toBe('not-checked');
     expect(requests).toHaveLength(0);
   });
 
@@ -237,9 +296,7 @@ describe('record-found', () => {
     await until(() => el.state, 'record-found');
     const text = shadowText(el);
     expect($(el, '[part="heading"]')?.textContent).toMatch(/Important:\s*CP-IS record found/);
-    expect(text).toMatch(
-      new RegExp(`NHS No\\. ${spaced(cpp.nhsNumber)}, checked \\d{2}:\\d{2}\\.`),
-    );
+    expect(text).toMatch(new RegExp(`NHS No\\. ${spaced(cpp.nhsNumber)}, checked ${WHEN}\\.`));
     const plans = $$(el, '[part="plan"]');
     expect(plans).toHaveLength(1);
     const plan = plans[0]!;
@@ -277,7 +334,7 @@ describe('record-found', () => {
     expect(plan.querySelector('h3')?.textContent).toBe(
       'Protection plan for the unborn child of this patient',
     );
-    expect(plan.textContent).toMatch(/Expected delivery date: \d{1,2} \w+ \d{4}/);
+    expect(plan.textContent).toMatch(new RegExp(`Expected delivery date: ${DAY}`));
     expect(plan.textContent).not.toContain('Child protection plan');
   });
 
@@ -285,7 +342,7 @@ describe('record-found', () => {
     const { el } = await checked(personas.recentlyEndedPlan.nhsNumber);
     await until(() => el.state, 'record-found');
     const plan = $(el, '[part="plan"]')!;
-    expect(plan.textContent).toMatch(/Ended\s+\d{1,2} \w+ \d{4} \(started\s+\d{1,2} \w+ \d{4}\)/);
+    expect(plan.textContent).toMatch(new RegExp(`Ended\\s+${DAY} \\(started\\s+${DAY}\\)`));
     expect(plan.classList.contains('plan--ended')).toBe(true);
   });
 
@@ -331,6 +388,28 @@ describe('record-found', () => {
     await settle(history);
     expect(history.shadowRoot!.querySelectorAll('tbody tr')).toHaveLength(25);
   });
+
+  it('marks the access this check wrote as “This check (you)” in its history, and a repeat marks none', async () => {
+    const first = await checked(personas.manyEarlierAccesses.nhsNumber);
+    await until(() => first.el.state, 'record-found');
+    const marks = async (el: CpisFlagBanner): Promise<string[]> => {
+      const history = $(el, 'cpis-access-history')!;
+      await settle(history);
+      return [...history.shadowRoot!.querySelectorAll('tbody tr')]
+        .map((tr) => tr.textContent!.replace(/\s+/g, ' ').trim())
+        .filter((row) => row.includes('This check'));
+    };
+    const mine = await marks(first.el);
+    expect(mine).toHaveLength(1);
+    expect(mine[0]).toMatch(new RegExp(`^This check \\(you\\) ${WHEN} `));
+    // The same user again within 24 hours writes no entry: nothing in the history is this check.
+    const again = await banner(
+      { 'nhs-number': personas.manyEarlierAccesses.nhsNumber, ...AUTO },
+      first.client,
+    );
+    await until(() => again.state, 'record-found');
+    expect(await marks(again)).toEqual([]);
+  });
 });
 
 describe('no-record', () => {
@@ -339,21 +418,20 @@ describe('no-record', () => {
     await until(() => el.state, 'no-record');
     const text = shadowText(el);
     expect(text).toMatch(
-      new RegExp(
-        `No CP-IS record for NHS No\\. ${spaced(none.nhsNumber)}, checked \\d{2}:\\d{2}\\.`,
-      ),
+      new RegExp(`No CP-IS record for NHS No\\. ${spaced(none.nhsNumber)}, checked ${WHEN}\\.`),
     );
     expect(text).toContain('This does not mean there are no safeguarding concerns.');
     expect(text).not.toMatch(NEVER_REASSURING);
   });
 
-  it('adds the date when the check was not today', async () => {
+  it('shows the date with the time, in NHS CUI style (25-Nov-2025 14:02), in Europe/London', async () => {
     const now = new Date('2025-11-25T14:02:00.000Z');
     const { el } = await checked(none.nhsNumber, { service: { now: () => now } });
     await until(() => el.state, 'no-record');
     expect(shadowText(el)).toContain(
-      `No CP-IS record for NHS No. ${spaced(none.nhsNumber)}, checked 14:02 on 25 November 2025.`,
+      `No CP-IS record for NHS No. ${spaced(none.nhsNumber)}, checked 25-Nov-2025 14:02.`,
     );
+    expect($(el, 'time')?.getAttribute('datetime')).toBe(now.toISOString());
   });
 
   it('shows a plan that ended over a year ago as no record, without reassurance', async () => {
@@ -369,7 +447,7 @@ describe('failed — every fault ends in failed, never no-record', () => {
     expect(text).toContain(
       'CP-IS check failed — status unknown. Follow your local safeguarding procedure.',
     );
-    expect(text).toMatch(new RegExp(`NHS No\\. ${spaced(nhsNumber)}, tried \\d{2}:\\d{2}\\.`));
+    expect(text).toMatch(new RegExp(`NHS No\\. ${spaced(nhsNumber)}, tried ${WHEN}\\.`));
     expect(button(el, 'Try again')).toBeDefined();
     expect($(el, '[part="heading"]')?.textContent).toMatch(/Important:\s*CP-IS check failed/);
   };
@@ -502,7 +580,7 @@ describe('signed-out and forbidden', () => {
     await until(() => el.state, 'signed-out');
     expect(shadowText(el)).toContain('Your session has ended — sign in again. CP-IS not checked.');
     expect(shadowText(el)).toMatch(
-      new RegExp(`NHS No\\. ${spaced(cpp.nhsNumber)}, tried \\d{2}:\\d{2}`),
+      new RegExp(`NHS No\\. ${spaced(cpp.nhsNumber)}, tried ${WHEN}\\.`),
     );
   });
 
@@ -513,7 +591,7 @@ describe('signed-out and forbidden', () => {
       'Your role cannot make an unscheduled CP-IS check. CP-IS not checked.',
     );
     expect(shadowText(el)).toMatch(
-      new RegExp(`NHS No\\. ${spaced(cpp.nhsNumber)}, tried \\d{2}:\\d{2}`),
+      new RegExp(`NHS No\\. ${spaced(cpp.nhsNumber)}, tried ${WHEN}\\.`),
     );
   });
 
@@ -644,6 +722,106 @@ describe('events', () => {
     } finally {
       document.removeEventListener('cpis-check-error', onError);
     }
+  });
+});
+
+describe('events come after the state is on screen', () => {
+  it('fires cpis-check-complete and cpis-check-error when state, data-state and the heading already say the result', async () => {
+    const seen: string[] = [];
+    const record = (e: Event): void => {
+      const el = e.target as CpisFlagBanner;
+      const heading = $(el, '#heading')!.textContent!.replace(/\s+/g, ' ').trim();
+      seen.push(`${e.type}: ${el.state} / ${el.getAttribute('data-state')} / ${heading}`);
+    };
+    document.addEventListener('cpis-check-complete', record);
+    document.addEventListener('cpis-check-error', record);
+    try {
+      const found = await checked(cpp.nhsNumber);
+      await until(() => found.el.state, 'record-found');
+      const failed = await checked(cpp.nhsNumber, {
+        scenario: 'unavailable',
+        client: { retries: 0 },
+      });
+      await until(() => failed.el.state, 'failed');
+      await settle(failed.el);
+      expect(seen).toEqual([
+        'cpis-check-complete: record-found / record-found / Important: CP-IS record found',
+        'cpis-check-error: failed / failed / Important: CP-IS check failed',
+      ]);
+    } finally {
+      document.removeEventListener('cpis-check-complete', record);
+      document.removeEventListener('cpis-check-error', record);
+    }
+  });
+});
+
+describe('a getToken() that throws', () => {
+  it('shows the signed-out wording, reports a CpisAuthError, and sends nothing', async () => {
+    const sent: Request[] = [];
+    const client = createCpisClient({
+      baseUrl: BASE_URL,
+      getToken: () => {
+        throw new Error('no session in the host');
+      },
+      fetch: (request) => {
+        sent.push(request);
+        return Promise.resolve(new Response(null, { status: 500 }));
+      },
+    });
+    const errors: CpisCheckErrorEvent[] = [];
+    const onError = (e: CpisCheckErrorEvent): number => errors.push(e);
+    document.addEventListener('cpis-check-error', onError);
+    try {
+      const el = await banner({ 'nhs-number': cpp.nhsNumber, ...AUTO }, client);
+      await until(() => el.state, 'signed-out');
+      expect(shadowText(el)).toContain(
+        'Your session has ended — sign in again. CP-IS not checked.',
+      );
+      expect(shadowText(el)).not.toContain('CP-IS check failed');
+      expect(errors.map((e) => e.detail.state)).toEqual(['signed-out']);
+      expect(errors[0]!.detail.error).toBeInstanceOf(CpisAuthError);
+      expect(sent).toHaveLength(0);
+    } finally {
+      document.removeEventListener('cpis-check-error', onError);
+    }
+  });
+});
+
+describe('every state looks like itself: band and icon', () => {
+  interface Look {
+    band: string;
+    border: string;
+    icon: string;
+  }
+
+  /** The rendered band (header background), border colour and icon of the state shown. */
+  function lookOf(el: CpisFlagBanner): Look {
+    const section = getComputedStyle($(el, '[part="banner"]')!);
+    return {
+      band: getComputedStyle($(el, '.header')!).backgroundColor,
+      border: section.borderTopColor,
+      icon: $(el, '.header svg')!.innerHTML.replace(/<!--[^]*?-->/g, ''),
+    };
+  }
+
+  it('not-checked, checking and no-record each differ from the other two in band, border and icon; failed from every other state', async () => {
+    const looks = new Map<FlagBannerState, Look>();
+    for (const [state, make] of EVERY_STATE) {
+      const el = await make();
+      await until(() => el.state, state);
+      looks.set(state, lookOf(el));
+      el.remove();
+    }
+    const differ = (a: FlagBannerState, b: FlagBannerState): void => {
+      const [x, y] = [looks.get(a)!, looks.get(b)!];
+      expect(x.band, `${a} and ${b} share a band colour`).not.toBe(y.band);
+      expect(x.border, `${a} and ${b} share a border colour`).not.toBe(y.border);
+      expect(x.icon, `${a} and ${b} share an icon`).not.toBe(y.icon);
+    };
+    differ('not-checked', 'checking');
+    differ('not-checked', 'no-record');
+    differ('checking', 'no-record');
+    for (const [state] of EVERY_STATE) if (state !== 'failed') differ('failed', state);
   });
 });
 
@@ -792,30 +970,7 @@ describe('a hostile host stylesheet', () => {
 });
 
 describe('accessibility (axe) in every state', () => {
-  const states: [string, () => Promise<CpisFlagBanner>][] = [
-    ['unconfigured', () => banner({ 'nhs-number': cpp.nhsNumber })],
-    ['not-checkable', async () => banner({ 'nhs-number': '123' }, (await mockClient()).client)],
-    [
-      'not-checked',
-      async () => banner({ 'nhs-number': cpp.nhsNumber }, (await mockClient()).client),
-    ],
-    [
-      'checking',
-      async () =>
-        (await checked(cpp.nhsNumber, { scenario: 'slow', scenarioOptions: { delayMs: 2000 } })).el,
-    ],
-    ['record-found', async () => (await checked(cpp.nhsNumber)).el],
-    ['no-record', async () => (await checked(none.nhsNumber)).el],
-    [
-      'failed',
-      async () =>
-        (await checked(cpp.nhsNumber, { scenario: 'unavailable', client: { retries: 0 } })).el,
-    ],
-    ['signed-out', async () => (await checked(cpp.nhsNumber, { scenario: 'signed-out' })).el],
-    ['forbidden', async () => (await checked(cpp.nhsNumber, { scenario: 'forbidden' })).el],
-  ];
-
-  it.each(states)('%s', async (state, make) => {
+  it.each(EVERY_STATE)('%s', async (state, make) => {
     const el = await make();
     await until(() => el.state, state);
     await expectAxeClean(el);

@@ -9,12 +9,14 @@ import {
 } from 'lit';
 import { Task, TaskStatus, initialState } from '@lit/task';
 import {
+  REASON_CODES,
   formatNhsNumber,
   isReasonCode,
   isValidNhsNumber,
   normalizeNhsNumber,
   type AccessContext,
   type AccessReason,
+  type ReasonCode,
 } from '@cpis/domain';
 import { CpisContractError, type CheckResult, type CpisClient, type Plan } from '@cpis/sdk';
 import { CpisAccessHistory } from '../access-history/access-history.js';
@@ -22,8 +24,16 @@ import { CpisAccessReasonDialog } from '../access-reason-dialog/access-reason-di
 import { CpisClientController } from '../context.js';
 import { CpisCheckCompleteEvent, CpisCheckErrorEvent, CpisCheckStartEvent } from '../events.js';
 import { defineElement } from '../internal/define-element.js';
-import { calendarDateText, isoOrEmpty, londonTimeMaybeDay, telHref } from '../internal/format.js';
-import { criticalIcon, infoIcon, setupIcon, warningIcon } from '../internal/icons.js';
+import { calendarDateText, isoOrEmpty, londonDateTime, telHref } from '../internal/format.js';
+import {
+  clockIcon,
+  criticalIcon,
+  failedIcon,
+  infoIcon,
+  questionIcon,
+  setupIcon,
+  warningIcon,
+} from '../internal/icons.js';
 import { problemState, type ProblemState } from '../internal/problem-state.js';
 import { PLAN_TYPE_LABELS } from '../internal/words.js';
 import { flagBannerStyles } from './flag-banner.styles.js';
@@ -63,17 +73,29 @@ type CheckOutcome =
 type View =
   | { state: 'unconfigured' | 'not-checkable'; text: string }
   | { state: 'not-checked' | 'checking'; nhsNumber: string }
-  | { state: 'record-found' | 'no-record'; nhsNumber: string; result: CheckResult }
-  | { state: ProblemState; nhsNumber: string; request: CheckRequest; at: Date };
+  | {
+      state: 'record-found' | 'no-record';
+      nhsNumber: string;
+      result: CheckResult;
+      outcome: CheckOutcome;
+    }
+  | {
+      state: ProblemState;
+      nhsNumber: string;
+      request: CheckRequest;
+      at: Date;
+      outcome?: CheckOutcome;
+    };
 
-type Tone = 'info' | 'critical' | 'failed' | 'attention' | 'setup';
+/** A band's colour and icon; `pending`, `progress` and `info` never look alike (hazard H14). */
+type Tone = 'pending' | 'progress' | 'info' | 'critical' | 'failed' | 'attention' | 'setup';
 
 /** Each state's tone (the band's colour) and heading. */
 const FRAMES: Record<FlagBannerState, [Tone, string]> = {
   unconfigured: ['setup', 'CP-IS banner not configured'],
   'not-checkable': ['attention', 'CP-IS not checked'],
-  'not-checked': ['info', 'CP-IS has not been checked for this patient'],
-  checking: ['info', 'Checking CP-IS'],
+  'not-checked': ['pending', 'CP-IS has not been checked for this patient'],
+  checking: ['progress', 'Checking CP-IS'],
   'record-found': ['critical', 'CP-IS record found'],
   'no-record': ['info', 'No CP-IS record'],
   failed: ['failed', 'CP-IS check failed'],
@@ -82,9 +104,11 @@ const FRAMES: Record<FlagBannerState, [Tone, string]> = {
 };
 
 const ICONS: Record<Tone, SVGTemplateResult> = {
+  pending: questionIcon,
+  progress: clockIcon,
   info: infoIcon,
   critical: criticalIcon,
-  failed: warningIcon,
+  failed: failedIcon,
   attention: warningIcon,
   setup: setupIcon,
 };
@@ -93,6 +117,8 @@ const FAILED = 'CP-IS check failed — status unknown. Follow your local safegua
 const SIGNED_OUT = 'Your session has ended — sign in again. CP-IS not checked.';
 const NO_RECORD_MEANING = 'This does not mean there are no safeguarding concerns.';
 const CONTEXTS = '"unscheduled" or "scheduled"';
+/** `other` needs a comment, which only the dialog can ask for. */
+const AUTO_REASONS = REASON_CODES.filter((code) => code !== 'other');
 
 /**
  * @summary Shows whether CP-IS holds a child protection plan, a looked-after-child record
@@ -105,11 +131,11 @@ const CONTEXTS = '"unscheduled" or "scheduled"';
  * @attr nhs-number-verified - Present when the host has traced the number on PDS. Without it the banner never checks. Unlike a plain HTML boolean, the value `"false"` also means not verified, so `setAttribute('nhs-number-verified', String(traced))` can never check an untraced number.
  * @attr access-context - `unscheduled` (notifies the local authority) or `scheduled` (a silent read). Never defaulted.
  * @attr auto-check - Check as soon as the banner is configured, with `reason` as the reason.
- * @attr reason - The reason code for `auto-check`; any code except `other`.
+ * @attr reason - The reason code for `auto-check`; any code except `other`. With `auto-check`, a missing or invalid one shows `unconfigured`. Without it, it only preselects the dialog's answer.
  *
  * @event cpis-check-start - A check has started. `detail: { nhsNumber, accessContext }`.
- * @event cpis-check-complete - A check answered. `detail: { outcome, checkId }`.
- * @event cpis-check-error - A check failed. `detail: { error, state }`.
+ * @event cpis-check-complete - A check answered, and the answer is on screen (`state` already says it). `detail: { outcome, checkId }`.
+ * @event cpis-check-error - A check failed, and the failure is on screen. `detail: { error, state }`; `error` is the SDK's, e.g. `CpisAuthError` when `getToken()` threw (state `signed-out`).
  *
  * @csspart banner - The region: band, body and border.
  * @csspart heading - The banner's heading.
@@ -119,13 +145,16 @@ const CONTEXTS = '"unscheduled" or "scheduled"';
  * @csspart history - The disclosure holding the earlier accesses.
  *
  * @cssprop --cpis-color-text - Text. Default `#212b32`.
- * @cssprop --cpis-color-primary - Information band and links. Default `#005eb8`.
- * @cssprop --cpis-color-critical - Record found and failed band. Default `#d5281b`.
- * @cssprop --cpis-color-warning - Not-checked band. Default `#ffeb3b`.
- * @cssprop --cpis-color-warning-background - Failed and not-checked body. Default `#fff9c4`.
+ * @cssprop --cpis-color-primary - No-record band and links. Default `#005eb8`.
+ * @cssprop --cpis-color-critical - Record-found band. Default `#d5281b`.
+ * @cssprop --cpis-color-failed - Failed band. Default `#8a1538`.
+ * @cssprop --cpis-color-pending - Not-checked band (dark text). Default `#e8edee`.
+ * @cssprop --cpis-color-progress - Checking band (dark text). Default `#41b6e6`.
+ * @cssprop --cpis-color-warning - Band of not-checkable, signed-out and forbidden. Default `#ffeb3b`.
+ * @cssprop --cpis-color-warning-background - Body of failed, not-checkable, signed-out and forbidden. Default `#fff9c4`.
  * @cssprop --cpis-color-background - Body. Default `#ffffff`.
  * @cssprop --cpis-color-plan-background - Behind each plan. Default `#f0f4f5`.
- * @cssprop --cpis-color-secondary - Ended plans, set-up band. Default `#4c6272`.
+ * @cssprop --cpis-color-secondary - Ended plans, set-up band, not-checked border. Default `#4c6272`.
  * @cssprop --cpis-color-button - Primary button. Default `#007f3b`.
  * @cssprop --cpis-color-focus - Focus highlight. Default `#ffeb3b`.
  * @cssprop --cpis-font-family - Font. Default `'Frutiger W01', Arial, sans-serif`.
@@ -165,8 +194,11 @@ export class CpisFlagBanner extends LitElement {
   /** Check on open, without the dialog, using `reason`. */
   declare autoCheck: boolean;
 
-  /** The reason code for `auto-check` (not `other`, which needs a comment). */
-  declare reason?: string;
+  /**
+   * The reason code for `auto-check` (not `other`, which needs a comment). With
+   * `auto-check`, a missing or invalid one shows `unconfigured`, never a silent fallback.
+   */
+  declare reason?: ReasonCode;
 
   /** The CP-IS client; wins over one provided by context. */
   declare client?: CpisClient;
@@ -177,6 +209,8 @@ export class CpisFlagBanner extends LitElement {
   /** Whom the open dialog is asking about. */
   #dialogTarget?: Target;
   #view: View = { state: 'unconfigured', text: '' };
+  /** The last outcome an event told the host about. */
+  #told?: CheckOutcome;
 
   readonly #task = new Task<[CheckRequest | undefined], CheckOutcome>(this, {
     args: () => [this.request],
@@ -207,12 +241,11 @@ export class CpisFlagBanner extends LitElement {
     if (this.#dialogTarget && !sameTarget(this.#dialogTarget, target)) {
       this.#dialog()?.close();
     }
-    const { reason } = this;
-    // `other` needs a comment, which only the dialog can ask for.
-    if (!this.request && target && this.autoCheck && isReasonCode(reason) && reason !== 'other') {
+    // #setup made sure an auto-check has a reason it can send.
+    if (!this.request && target && this.autoCheck) {
       this.request = {
         ...target,
-        reason: { code: reason },
+        reason: { code: this.reason as ReasonCode },
         idempotencyKey: crypto.randomUUID(),
         userInitiated: false,
       };
@@ -226,6 +259,25 @@ export class CpisFlagBanner extends LitElement {
       this.setAttribute('data-state', this.#view.state);
     }
     super.update(changed);
+  }
+
+  /**
+   * Tells the host about an answer only once it is on screen, so a listener that reads
+   * `state` or `data-state` finds the state the event is about (never `checking`).
+   */
+  protected override updated(changed: PropertyValues<this>): void {
+    super.updated(changed);
+    const { outcome } = this.#view as { outcome?: CheckOutcome };
+    if (!outcome || outcome === this.#told) return;
+    this.#told = outcome;
+    this.dispatchEvent(
+      'result' in outcome
+        ? new CpisCheckCompleteEvent({
+            outcome: outcome.result.outcome,
+            checkId: outcome.result.checkId,
+          })
+        : new CpisCheckErrorEvent({ error: outcome.error, state: outcome.state }),
+    );
   }
 
   protected override render(): TemplateResult {
@@ -268,16 +320,11 @@ export class CpisFlagBanner extends LitElement {
         throw new CpisContractError('nhsNumber is not the one asked about');
       }
       signal.throwIfAborted();
-      this.dispatchEvent(
-        new CpisCheckCompleteEvent({ outcome: result.outcome, checkId: result.checkId }),
-      );
       return { request, result };
     } catch (error) {
       // Superseded by a new patient view or a new check: the task drops this run.
       if (signal.aborted) throw error;
-      const state = problemState(error);
-      this.dispatchEvent(new CpisCheckErrorEvent({ error, state }));
-      return { request, error, state, at: new Date() };
+      return { request, error, state: problemState(error), at: new Date() };
     }
   }
 
@@ -305,9 +352,16 @@ export class CpisFlagBanner extends LitElement {
       : !isValidNhsNumber(nhsNumber)
         ? `“${raw}” is not a valid NHS number.`
         : !this.nhsNumberVerified
-          ? `the NHS number ${formatNhsNumber(nhsNumber)} has not been verified on PDS (the Personal Demographics Service). Trace the patient on PDS first.`
+          ? `NHS No. ${formatNhsNumber(nhsNumber)} has not been verified on PDS (the Personal Demographics Service). Trace the patient on PDS first.`
           : '';
-    return text ? { state: 'not-checkable', text } : { client, nhsNumber, accessContext };
+    if (text) return { state: 'not-checkable', text };
+    const { reason } = this;
+    if (this.autoCheck && !(AUTO_REASONS as readonly unknown[]).includes(reason)) {
+      return unconfigured(
+        `with auto-check, reason must be ${AUTO_REASONS.map((c) => `“${c}”`).join(', ')}; it is ${reason ? `“${reason as string}”` : 'not set'}.`,
+      );
+    }
+    return { client, nhsNumber, accessContext };
   }
 
   #target(): Target | undefined {
@@ -323,10 +377,10 @@ export class CpisFlagBanner extends LitElement {
     if (!request || !sameTarget(request, target)) return { state: 'not-checked', nhsNumber };
     const outcome = this.#task.status === TaskStatus.COMPLETE ? this.#task.value : undefined;
     if (outcome?.request !== request) return { state: 'checking', nhsNumber };
-    if (!('result' in outcome)) return { ...outcome, nhsNumber };
+    if (!('result' in outcome)) return { ...outcome, nhsNumber, outcome };
     // Unreachable through #check; kept so no path can show another patient's answer.
     return outcome.result.nhsNumber === nhsNumber
-      ? { state: outcome.result.outcome, nhsNumber, result: outcome.result }
+      ? { state: outcome.result.outcome, nhsNumber, result: outcome.result, outcome }
       : { state: 'failed', nhsNumber, request, at: new Date() };
   }
 
@@ -454,7 +508,7 @@ function nhsNumberText(nhsNumber: string): TemplateResult {
 }
 
 function timeText(at: Date): TemplateResult {
-  return html`<time datetime=${isoOrEmpty(at)}>${londonTimeMaybeDay(at)}</time>`;
+  return html`<time datetime=${isoOrEmpty(at)}>${londonDateTime(at)}</time>`;
 }
 
 function renderPlan(plan: Plan): TemplateResult {
@@ -510,7 +564,7 @@ function announcement(view: View): string {
     case 'record-found':
       return `Important: CP-IS record found for ${nhsNumber}.`;
     case 'no-record':
-      return `No CP-IS record for ${nhsNumber}, checked ${londonTimeMaybeDay(new Date(view.result.checkedAt))}. ${NO_RECORD_MEANING}`;
+      return `No CP-IS record for ${nhsNumber}, checked ${londonDateTime(new Date(view.result.checkedAt))}. ${NO_RECORD_MEANING}`;
     // A failure the user just caused is announced by its role="alert" instead.
     case 'failed':
       return view.request.userInitiated ? '' : `Important: ${FAILED}`;

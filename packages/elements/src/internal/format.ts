@@ -1,51 +1,56 @@
 /**
- * What the elements print for times, dates and phone numbers. Times are shown in
- * Europe/London (the contract's times are UTC); calendar dates are already London days
- * and are formatted without any time-zone shift.
+ * What the elements print for times, dates and phone numbers. Dates and times are in NHS
+ * CUI's style (`04-Dec-2026 15:10`): the day never left out, so a screen left open past
+ * midnight cannot mislead. Instants are shown in Europe/London (the contract's times are
+ * UTC); calendar dates are already London days and are formatted without any shift.
  */
-const formatters: Record<string, Intl.DateTimeFormat> = {};
-
-/** `14:02` or `25 November 2025` in `timeZone`, with one formatter of each made on first use. */
-function format(instant: Date, timeZone: string, kind: 'time' | 'day'): string {
-  const key = timeZone + kind;
-  formatters[key] ??= new Intl.DateTimeFormat(
-    'en-GB',
-    kind === 'time'
-      ? { timeZone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }
-      : { timeZone, day: 'numeric', month: 'long', year: 'numeric' },
-  );
-  return formatters[key].format(instant);
-}
-
-const LONDON = 'Europe/London';
+const MONTHS = 'Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec'.split(' ');
 const UNKNOWN = 'an unknown time';
+
+let london: Intl.DateTimeFormat | undefined;
 
 const valid = (instant: Date): boolean => !Number.isNaN(instant.getTime());
 
-/** `14:02`: the 24-hour London time of an instant. */
+/** `04-Dec-2026` from a year, a month (1–12) and a day, as digits. */
+const cuiDate = (year: string, month: string, day: string): string =>
+  `${day.padStart(2, '0')}-${MONTHS[Number(month) - 1]}-${year}`;
+
+/** The London wall-clock parts of an instant (24-hour), with one formatter made on first use. */
+function londonParts(instant: Date): Record<string, string> {
+  london ??= new Intl.DateTimeFormat('en-GB', {
+    timeZone: 'Europe/London',
+    year: 'numeric',
+    month: 'numeric',
+    day: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+  });
+  return Object.fromEntries(london.formatToParts(instant).map((p) => [p.type, p.value]));
+}
+
+/** `15:10`: the 24-hour London time of an instant. */
 export function londonTime(instant: Date): string {
-  return valid(instant) ? format(instant, LONDON, 'time') : UNKNOWN;
-}
-
-/** `25 November 2025 at 14:02` */
-export function londonDateTime(instant: Date): string {
-  return valid(instant) ? `${format(instant, LONDON, 'day')} at ${londonTime(instant)}` : UNKNOWN;
-}
-
-/** `14:02` when `instant` is today in London, else `14:02 on 25 November 2025`. */
-export function londonTimeMaybeDay(instant: Date, now: Date = new Date()): string {
   if (!valid(instant)) return UNKNOWN;
-  const day = format(instant, LONDON, 'day');
-  return day === format(now, LONDON, 'day')
-    ? londonTime(instant)
-    : `${londonTime(instant)} on ${day}`;
+  const { hour, minute } = londonParts(instant);
+  return `${hour}:${minute}`;
 }
 
-/** `15 January 2025` for the calendar date `2025-01-15`; anything else is returned as it is. */
+/** `04-Dec-2026 15:10`: the London date and 24-hour time of an instant. */
+export function londonDateTime(instant: Date): string {
+  if (!valid(instant)) return UNKNOWN;
+  const { year = '', month = '', day = '', hour, minute } = londonParts(instant);
+  return `${cuiDate(year, month, day)} ${hour}:${minute}`;
+}
+
+/** `15-Jan-2025` for the calendar date `2025-01-15`; anything else is returned as it is. */
 export function calendarDateText(date: string): string {
-  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(date);
-  const utc = new Date(m ? Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])) : NaN);
-  return valid(utc) ? format(utc, 'UTC', 'day') : date;
+  const [, year = '', month = '', day = ''] = /^(\d{4})-(\d{2})-(\d{2})$/.exec(date) ?? [];
+  const utc = new Date(Date.UTC(Number(year), Number(month) - 1, Number(day)));
+  // `2025-02-30` is no date: Date.UTC would have rolled it into March.
+  return year && utc.getUTCDate() === Number(day) && utc.getUTCMonth() === Number(month) - 1
+    ? cuiDate(year, month, day)
+    : date;
 }
 
 /** A `tel:` URL holding only the digits and `+` of a printed phone number. */

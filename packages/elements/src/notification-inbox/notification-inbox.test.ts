@@ -113,7 +113,8 @@ describe('the first screen', () => {
     expect(text).toContain('Priya Shah, Emergency department nurse');
     expect(text).toContain('Reason Unscheduled attendance');
     expect(text).toContain('Plans TH-CPP-0108');
-    expect(text).toMatch(/\d{1,2} \w+ \d{4} at \d{2}:\d{2}/);
+    // NHS CUI: the date with the time, and "NHS No." with the number in 3-3-4.
+    expect(text).toMatch(/ \d{2}-[A-Z][a-z]{2}-\d{4} \d{2}:\d{2} NHS No\. \d{3} \d{3} \d{4} /);
   });
 
   it('says when there are none yet', async () => {

@@ -275,7 +275,7 @@ function renderNotification(n: Notification): TemplateResult {
     <h3>${n.setting.name}</h3>
     <p class="when"><time datetime=${isoOrEmpty(at)}>${londonDateTime(at)}</time></p>
     <dl>
-      <dt>NHS number</dt>
+      <dt>NHS No.</dt>
       <dd><span class="nhs-number">${formatNhsNumber(n.nhsNumber)}</span></dd>
       <dt>Who</dt>
       <dd>${n.user.name}, ${n.user.role}</dd>

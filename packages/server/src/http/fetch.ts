@@ -8,6 +8,8 @@ export function toFetchRequest(request: FastifyRequest, options: { withBody: boo
     if (value === undefined) continue;
     for (const v of Array.isArray(value) ? value : [value]) headers.append(name, v);
   }
+  // The core answers with the request's id: the server's own, which its logs carry.
+  headers.set('x-request-id', request.id);
   const raw = request.raw;
   const hasBody =
     options.withBody &&

@@ -36,6 +36,12 @@ export const rateLimitPerUser = fp<RateLimitOptions>(async (app, { core, perMinu
       request.principal = await authentication;
     } catch (error) {
       if (!(error instanceof Refusal)) throw error;
+      if (error.kind === 'unavailable') {
+        request.log.warn(
+          { err: error.cause ?? error },
+          'token signing keys unavailable: the JWKS URL cannot be fetched',
+        );
+      }
     }
   });
 

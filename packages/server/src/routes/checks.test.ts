@@ -382,6 +382,11 @@ forEachEngine(() => {
           { reason: { code: 'other', comment: '   ' } },
           '/reason/comment',
         ],
+        [
+          'other with a comment of only invisible characters (U+200B)',
+          { reason: { code: 'other', comment: '\u200b\u200b \u2060' } },
+          '/reason/comment',
+        ],
       ])('refuses %s with invalid-request naming the field', async (_title, change, field) => {
         const response = await check(unscheduled(personas.noRecord.nhsNumber, change));
         expect(response.statusCode).toBe(400);
@@ -483,7 +488,7 @@ forEachEngine(() => {
         const key = randomUUID();
         // Keys are scoped to the user and the organisation.
         await s.app.cpis.store.claimIdempotencyKey({
-          userSub: JSON.stringify(['test-edNurse', principals.edNurse.odsCode]),
+          scope: { userSub: 'test-edNurse', orgOds: principals.edNurse.odsCode },
           key,
           bodyHash: await bodyHash(unscheduled(nhsNumber)),
           now: s.clock.now(),
@@ -509,6 +514,39 @@ forEachEngine(() => {
         const later = await check(unscheduled(nhsNumber), 'edNurse', { 'idempotency-key': key });
         expect(later.json<CheckResult>().checkId).not.toBe(mine.json<CheckResult>().checkId);
         expect(await count('checks', nhsNumber)).toBe(3);
+      });
+
+      it('scopes a key to the organisation too: reused by the same user at another organisation, it makes a new check with its own access entry', async () => {
+        const key = randomUUID();
+        const atHomerton = principalClaims('edNurse');
+        const atRoyalLondon = {
+          ...atHomerton,
+          odsCode: 'R1HKH',
+          orgName: 'Royal London Emergency Department',
+        };
+        const first = await check(unscheduled(nhsNumber), atHomerton, { 'idempotency-key': key });
+        s.clock.advance(1000);
+        const elsewhere = await check(unscheduled(nhsNumber), atRoyalLondon, {
+          'idempotency-key': key,
+        });
+        expect(elsewhere.statusCode).toBe(201);
+        const result = elsewhere.json<CheckResult>();
+        expect(result.checkId).not.toBe(first.json<CheckResult>().checkId);
+        expect(result.accessHistory[0]?.setting.odsCode).toBe('R1HKH');
+        const entries = await db()
+          .selectFrom('access_entries')
+          .select('setting_ods')
+          .where('nhs_number', '=', nhsNumber)
+          .where('check_id', 'is not', null)
+          .orderBy('accessed_at')
+          .execute();
+        expect(entries.map((e) => e.setting_ods)).toEqual(['RQXM1', 'R1HKH']);
+        // Each organisation's retry still answers its own first result.
+        const retried = await check(unscheduled(nhsNumber), atRoyalLondon, {
+          'idempotency-key': key,
+        });
+        expect(retried.json<CheckResult>().checkId).toBe(result.checkId);
+        expect(await count('checks', nhsNumber)).toBe(2);
       });
 
       it('refuses a key that is not a UUID', async () => {

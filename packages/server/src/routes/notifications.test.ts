@@ -172,6 +172,7 @@ forEachEngine(() => {
             status: 200,
             headers: {
               'content-type': 'application/json',
+              'cache-control': response.headers.get('cache-control') ?? '',
               'x-request-id': response.headers.get('x-request-id') ?? '',
             },
             body: JSON.stringify({ items: [n], nextCursor: n.cursor }),
@@ -206,6 +207,7 @@ forEachEngine(() => {
       expect(stream.response.headers.get('content-type')).toBe('text/event-stream; charset=utf-8');
       expect(stream.response.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
       expect(stream.response.headers.get('x-content-type-options')).toBe('nosniff');
+      expect(stream.response.headers.get('cache-control')).toBe('no-store, no-transform');
       await notifyTowerHamlets(2);
       await stream.waitFor(() => stream.notifications().length === 2, 'two notifications');
       expect(stream.notifications().map((n) => n.cursor)).toEqual(['6', '7']);
@@ -271,6 +273,41 @@ forEachEngine(() => {
       expect((await openStream('', other)).response.status).toBe(403);
       expect((await openStream('?after=x')).response.status).toBe(400);
       expect((await openStream('', { ...la, 'last-event-id': 'nope' })).response.status).toBe(400);
+    });
+  });
+
+  describe('the cap on live streams per user', () => {
+    it('refuses a user the 11th live stream with 429 problem+json and Retry-After; closing one frees its slot', async () => {
+      const streams = [];
+      for (let i = 0; i < 10; i++) {
+        const stream = await openStream();
+        expect(stream.response.status).toBe(200);
+        streams.push(stream);
+      }
+      const refused = await openStream();
+      expect(refused.response.status).toBe(429);
+      expect(refused.response.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+      expect(Number(refused.response.headers.get('retry-after'))).toBeGreaterThan(0);
+      expect(await refused.response.json()).toMatchObject({
+        type: 'urn:cpis:problem:rate-limited',
+      });
+      // Another user of the same LA has slots of their own.
+      const colleague = bearer(
+        await s.token({ ...principalClaims('towerHamletsSocialWorker'), sub: 'th-colleague' }),
+      );
+      const theirs = await openStream('', colleague);
+      expect(theirs.response.status).toBe(200);
+      await theirs.close();
+      // Closing one stream gives its slot back (once the server has seen the close).
+      await streams.pop()?.close();
+      let again = await openStream();
+      for (let tries = 0; again.response.status === 429 && tries < 100; tries++) {
+        await new Promise((r) => setTimeout(r, 20));
+        again = await openStream();
+      }
+      expect(again.response.status).toBe(200);
+      streams.push(again);
+      for (const stream of streams) await stream.close();
     });
   });
 

@@ -10,6 +10,7 @@ import {
   syntheticNhsNumber,
   type TestServer,
 } from '../testing/harness.js';
+import { auditChain } from '../testing/audit-chain.js';
 import { forEachEngine } from '../testing/engines.js';
 
 type StoredPlan = components['schemas']['StoredPlan'];
@@ -41,6 +42,74 @@ forEachEngine(() => {
   });
   afterAll(async () => {
     await s.close();
+  });
+
+  describe('concurrent first writes', () => {
+    const WRITERS = 20;
+    const tally = (statuses: number[]) =>
+      Object.fromEntries(
+        [...new Set(statuses)].sort().map((c) => [c, statuses.filter((x) => x === c).length]),
+      );
+    const auditOf = (authority: string, target: string) =>
+      db()
+        .selectFrom('audit_events')
+        .select('detail')
+        .where('authority_ods', '=', authority)
+        .where('target', '=', target)
+        .execute();
+
+    it('20 concurrent first PUTs of a new authority: one 201, the rest 200, no 5xx, audited as one creation then true updates', async () => {
+      const token = bearer(
+        await s.token({
+          ...principalClaims('towerHamletsSocialWorker'),
+          odsCode: 'RACE1',
+          sub: 'race-1',
+        }),
+      );
+      const answers = await Promise.all(
+        Array.from({ length: WRITERS }, (_, i) =>
+          s.inject({
+            method: 'PUT',
+            url: '/v1/authorities/RACE1',
+            headers: token,
+            payload: {
+              name: `Race Council ${i}`,
+              officeHoursPhone: '020 7946 0100',
+              emergencyDutyPhone: '020 7946 0101',
+            },
+          }),
+        ),
+      );
+      expect(tally(answers.map((a) => a.statusCode))).toEqual({ 200: WRITERS - 1, 201: 1 });
+      expect(auditChain(await auditOf('RACE1', 'RACE1'))).toEqual({
+        creations: 1,
+        chained: WRITERS,
+        total: WRITERS,
+      });
+    });
+
+    it('20 concurrent first PUTs of one new plan: one 201, the rest 200, no 5xx, audited as one creation then true updates', async () => {
+      const answers = await Promise.all(
+        Array.from({ length: WRITERS }, (_, i) =>
+          s.inject({
+            method: 'PUT',
+            url: `/v1/authorities/${LA}/plans/RACE-PLAN-1`,
+            headers: la,
+            payload: {
+              nhsNumber: syntheticNhsNumber(900),
+              type: 'CPP',
+              startDate: `2025-01-${String(i + 1).padStart(2, '0')}`,
+            },
+          }),
+        ),
+      );
+      expect(tally(answers.map((a) => a.statusCode))).toEqual({ 200: WRITERS - 1, 201: 1 });
+      expect(auditChain(await auditOf(LA, 'RACE-PLAN-1'))).toEqual({
+        creations: 1,
+        chained: WRITERS,
+        total: WRITERS,
+      });
+    });
   });
 
   describe('GET/PUT /v1/authorities/{odsCode}', () => {
@@ -561,6 +630,58 @@ forEachEngine(() => {
         ['L-1', 'accepted'],
         ['L,2', 'rejected'],
       ]);
+    });
+
+    it('reads a CSV that mixes CRLF and LF line ends as the same CSV with LF throughout', async () => {
+      const lines = [
+        'planId,nhsNumber,type,startDate',
+        `M-1,${syntheticNhsNumber(36)},CPP,2025-01-15`,
+        `M-2,${syntheticNhsNumber(37)},LAC,2025-01-16`,
+        `M-3,${syntheticNhsNumber(38)},CPP,2025-01-17`,
+      ];
+      const mixed = `${lines[0]}\r\n${lines[1]}\n${lines[2]}\r\n${lines[3]}\n`;
+      const mixedAnswer = await batch(mixed, 'text/csv');
+      expect(mixedAnswer.statusCode, mixedAnswer.body).toBe(200);
+      const stored = await db()
+        .selectFrom('plans')
+        .select(['plan_id', 'nhs_number', 'type', 'start_date'])
+        .where('plan_id', 'like', 'M-%')
+        .orderBy('plan_id')
+        .execute();
+      const lf = await batch(`${lines.join('\n')}\n`, 'text/csv');
+      expect(mixedAnswer.json<BatchResult>().results).toEqual(lf.json<BatchResult>().results);
+      expect(stored).toEqual([
+        {
+          plan_id: 'M-1',
+          nhs_number: syntheticNhsNumber(36),
+          type: 'CPP',
+          start_date: '2025-01-15',
+        },
+        {
+          plan_id: 'M-2',
+          nhs_number: syntheticNhsNumber(37),
+          type: 'LAC',
+          start_date: '2025-01-16',
+        },
+        {
+          plan_id: 'M-3',
+          nhs_number: syntheticNhsNumber(38),
+          type: 'CPP',
+          start_date: '2025-01-17',
+        },
+      ]);
+    });
+
+    it('refuses a CSV column named __proto__ as an unknown column in each row, never dropping it', async () => {
+      const csv = `planId,nhsNumber,type,startDate,__proto__\nPROTO-1,${syntheticNhsNumber(39)},CPP,2025-01-15,x\n`;
+      const response = await batch(csv, 'text/csv');
+      expect(response.statusCode).toBe(200);
+      const [result] = response.json<BatchResult>().results;
+      expect(result).toMatchObject({ row: 1, planId: 'PROTO-1', status: 'rejected' });
+      expect(JSON.stringify(result?.problem?.errors)).toContain('__proto__');
+      expect(
+        await db().selectFrom('plans').select('plan_id').where('plan_id', '=', 'PROTO-1').execute(),
+      ).toEqual([]);
     });
 
     it.each([

@@ -155,6 +155,43 @@ const migrations = (dialect: Dialect): Record<string, Migration> => ({
       await sql`alter table plans alter column plan_id type text collate "C"`.execute(db);
     },
   },
+  // An Idempotency-Key is scoped to the user and the organisation they are signed in at:
+  // the same `sub` with another role profile (another `odsCode`) reusing a key makes a new
+  // check, with its own access entry, rather than getting the first setting's result. A
+  // finished key keeps the organisation of its check; a claim still in progress is dropped
+  // (its check, if it finishes, is then simply not replayable).
+  '0003-idempotency-per-organisation': {
+    async up(db: Kysely<unknown>): Promise<void> {
+      await db.schema
+        .createTable('idempotency_keys_scoped')
+        .addColumn('user_sub', 'text', (c) => c.notNull())
+        .addColumn('org_ods', 'text', (c) => c.notNull())
+        .addColumn('idempotency_key', 'text', (c) => c.notNull())
+        .addColumn('body_hash', 'text', (c) => c.notNull())
+        .addColumn('status', 'text', (c) => c.notNull())
+        .addColumn('check_id', 'text')
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addPrimaryKeyConstraint('idempotency_keys_scope_pk', [
+          'user_sub',
+          'org_ods',
+          'idempotency_key',
+        ])
+        .execute();
+      await sql`insert into idempotency_keys_scoped
+          (user_sub, org_ods, idempotency_key, body_hash, status, check_id, created_at)
+        select k.user_sub, c.org_ods, k.idempotency_key, k.body_hash, k.status, k.check_id,
+          k.created_at
+        from idempotency_keys k join checks c on c.check_id = k.check_id
+        where k.status = 'done'`.execute(db);
+      await db.schema.dropTable('idempotency_keys').execute();
+      await db.schema.alterTable('idempotency_keys_scoped').renameTo('idempotency_keys').execute();
+      await db.schema
+        .createIndex('idempotency_keys_by_age')
+        .on('idempotency_keys')
+        .column('created_at')
+        .execute();
+    },
+  },
 });
 
 /**

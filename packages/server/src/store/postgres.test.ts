@@ -246,7 +246,7 @@ describePostgres('the PostgreSQL engine', (url: string, schemas: PostgresSchemas
     const b = await instance(name);
     const claim = (store: Store, key: string, bodyHash = 'h') =>
       store.claimIdempotencyKey({
-        userSub: 'u',
+        scope: { userSub: 'u', orgOds: 'RQXM1' },
         key,
         bodyHash,
         now: NOW,
@@ -349,7 +349,11 @@ describePostgres('the PostgreSQL engine', (url: string, schemas: PostgresSchemas
     const { rows } = await admin.query<{ name: string }>(
       `select name from ${pg.escapeIdentifier(name)}.kysely_migration order by name`,
     );
-    expect(rows.map((r) => r.name)).toEqual(['0001-initial', '0002-plan-id-byte-order']);
+    expect(rows.map((r) => r.name)).toEqual([
+      '0001-initial',
+      '0002-plan-id-byte-order',
+      '0003-idempotency-per-organisation',
+    ]);
     const collation = await admin.query<{ collation_name: string | null }>(
       `select collation_name from information_schema.columns
         where table_schema = $1 and table_name = 'plans' and column_name = 'plan_id'`,

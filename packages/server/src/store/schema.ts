@@ -106,8 +106,10 @@ export interface AuditEventsTable {
   detail: string;
 }
 
+/** Keyed by user, organisation (the token's `odsCode`) and key. */
 export interface IdempotencyKeysTable {
   user_sub: string;
+  org_ods: string;
   idempotency_key: string;
   body_hash: string;
   status: 'in-progress' | 'done';

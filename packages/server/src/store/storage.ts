@@ -118,6 +118,8 @@ export function createStorage(engine: Engine): ServerStorage {
       ),
     completeIdempotencyKey: (id, checkId) =>
       store.completeIdempotencyKey(trx, id.scope, id.key, checkId),
+    lockAuthorityWrites: (odsCode) => store.lockAuthorityWrites(trx, odsCode),
+    lockPlanWrites: (odsCode) => store.lockPlanWrites(trx, odsCode),
   });
 
   return {
@@ -138,7 +140,7 @@ export function createStorage(engine: Engine): ServerStorage {
       return result;
     },
     isEmpty: () => store.isEmpty(),
-    claimIdempotencyKey: (claim) => store.claimIdempotencyKey({ ...claim, userSub: claim.scope }),
+    claimIdempotencyKey: (claim) => store.claimIdempotencyKey(claim),
     releaseIdempotencyKey: (id) => store.releaseIdempotencyKey(id.scope, id.key),
     purgeIdempotencyKeys: (olderThan) => store.purgeIdempotencyKeys(olderThan),
     subscribe: (authority, listener) => engine.bus.subscribe(authority, listener),

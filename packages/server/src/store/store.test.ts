@@ -126,9 +126,10 @@ forEachEngine((engine) => {
   });
 
   describe('idempotency keys', () => {
+    const SCOPE = { userSub: 'u', orgOds: 'RQXM1' };
     const claim = (store: Store, bodyHash: string, now = NOW) =>
       store.claimIdempotencyKey({
-        userSub: 'u',
+        scope: SCOPE,
         key: 'k',
         bodyHash,
         now,
@@ -163,7 +164,7 @@ forEachEngine((engine) => {
           snapshot: '{}',
         })
         .execute();
-      await store.completeIdempotencyKey(store.db, 'u', 'k', 'c1');
+      await store.completeIdempotencyKey(store.db, SCOPE, 'k', 'c1');
       expect(await claim(store, 'h1')).toEqual({ state: 'replay', checkId: 'c1' });
       expect(await claim(store, 'h2', new Date(NOW.getTime() + 86_400_001))).toEqual({
         state: 'claimed',
@@ -173,7 +174,7 @@ forEachEngine((engine) => {
     it('can be released after a failure, and purged by age', async () => {
       const store = await open();
       await claim(store, 'h1');
-      await store.releaseIdempotencyKey('u', 'k');
+      await store.releaseIdempotencyKey(SCOPE, 'k');
       expect(await claim(store, 'h1')).toEqual({ state: 'claimed' });
       await store.purgeIdempotencyKeys(new Date(NOW.getTime() + 1));
       expect(await store.db.selectFrom('idempotency_keys').selectAll().execute()).toEqual([]);

@@ -33,6 +33,12 @@ export type PlanRow = PlansTable;
 export type PlanWithAuthority = PlansTable & { authority: Authority };
 export type NewAuditEvent = Omit<AuditEventsTable, 'event_id'>;
 
+/** Whose a key is: the user (`sub`) at the organisation they are signed in at (`odsCode`). */
+export interface IdempotencyScope {
+  userSub: string;
+  orgOds: string;
+}
+
 export type IdempotencyClaim =
   | { state: 'claimed' }
   | { state: 'replay'; checkId: string }
@@ -151,6 +157,14 @@ export class Store {
     return row === undefined ? undefined : toAuthority(row);
   }
 
+  /**
+   * Held until `trx` ends: writers of one authority's record, on any instance, take turns,
+   * each reading what the one before committed (the first creates it, the rest update it).
+   */
+  lockAuthorityWrites(trx: Tx, odsCode: string): Promise<void> {
+    return this.engine.lock(trx, `authority:${odsCode}`);
+  }
+
   async insertAuthority(q: Queryable, authority: Authority, at: string): Promise<void> {
     await q
       .insertInto('authorities')
@@ -207,6 +221,15 @@ export class Store {
         emergencyDutyPhone: emergency_duty_phone,
       },
     }));
+  }
+
+  /**
+   * Held until `trx` ends: the plan writes of one authority (PUT, DELETE, batch), on any
+   * instance, take turns, so each reads the plans as the one before left them: one
+   * creation, then updates whose audited `before` is what they replaced.
+   */
+  lockPlanWrites(trx: Tx, odsCode: string): Promise<void> {
+    return this.engine.lock(trx, `plans:${odsCode}`);
   }
 
   /** One plan of an authority, deleted or not. */
@@ -405,11 +428,11 @@ export class Store {
   // Idempotency keys (POST /v1/checks)
 
   /**
-   * Claims `key` for this user and body, or says why not. Neutral across engines: the
-   * insert either wins or finds the row another request wrote.
+   * Claims `key` for this user, organisation and body, or says why not. Neutral across
+   * engines: the insert either wins or finds the row another request wrote.
    */
   async claimIdempotencyKey(claim: {
-    userSub: string;
+    scope: IdempotencyScope;
     key: string;
     bodyHash: string;
     now: Date;
@@ -422,28 +445,31 @@ export class Store {
     return this.transaction(async (trx) => {
       await trx
         .deleteFrom('idempotency_keys')
-        .where('user_sub', '=', claim.userSub)
+        .where('user_sub', '=', claim.scope.userSub)
+        .where('org_ods', '=', claim.scope.orgOds)
         .where('idempotency_key', '=', claim.key)
         .where('created_at', '<', expiredBefore)
         .execute();
       const inserted = await trx
         .insertInto('idempotency_keys')
         .values({
-          user_sub: claim.userSub,
+          user_sub: claim.scope.userSub,
+          org_ods: claim.scope.orgOds,
           idempotency_key: claim.key,
           body_hash: claim.bodyHash,
           status: 'in-progress',
           check_id: null,
           created_at: at,
         })
-        .onConflict((oc) => oc.columns(['user_sub', 'idempotency_key']).doNothing())
+        .onConflict((oc) => oc.columns(['user_sub', 'org_ods', 'idempotency_key']).doNothing())
         .executeTakeFirst();
       if (Number(inserted.numInsertedOrUpdatedRows ?? 0n) === 1) return { state: 'claimed' };
 
       const row = await trx
         .selectFrom('idempotency_keys')
         .selectAll()
-        .where('user_sub', '=', claim.userSub)
+        .where('user_sub', '=', claim.scope.userSub)
+        .where('org_ods', '=', claim.scope.orgOds)
         .where('idempotency_key', '=', claim.key)
         .executeTakeFirstOrThrow();
       if (row.body_hash !== claim.bodyHash) return { state: 'mismatch' };
@@ -454,7 +480,8 @@ export class Store {
       const taken = await trx
         .updateTable('idempotency_keys')
         .set({ created_at: at })
-        .where('user_sub', '=', claim.userSub)
+        .where('user_sub', '=', claim.scope.userSub)
+        .where('org_ods', '=', claim.scope.orgOds)
         .where('idempotency_key', '=', claim.key)
         .where('created_at', '=', row.created_at)
         .executeTakeFirst();
@@ -465,25 +492,27 @@ export class Store {
   readonly #completeIdempotencyKey = prepare((slot) =>
     this.db
       .updateTable('idempotency_keys')
-      .set({ status: 'done', check_id: slot(2) })
+      .set({ status: 'done', check_id: slot(3) })
       .where('user_sub', '=', slot(0))
-      .where('idempotency_key', '=', slot(1)),
+      .where('org_ods', '=', slot(1))
+      .where('idempotency_key', '=', slot(2)),
   );
 
   async completeIdempotencyKey(
     q: Queryable,
-    userSub: string,
+    scope: IdempotencyScope,
     key: string,
     checkId: string,
   ): Promise<void> {
-    await this.#completeIdempotencyKey(q, userSub, key, checkId);
+    await this.#completeIdempotencyKey(q, scope.userSub, scope.orgOds, key, checkId);
   }
 
   /** Frees a claim whose check failed, so a retry can make it. */
-  async releaseIdempotencyKey(userSub: string, key: string): Promise<void> {
+  async releaseIdempotencyKey(scope: IdempotencyScope, key: string): Promise<void> {
     await this.db
       .deleteFrom('idempotency_keys')
-      .where('user_sub', '=', userSub)
+      .where('user_sub', '=', scope.userSub)
+      .where('org_ods', '=', scope.orgOds)
       .where('idempotency_key', '=', key)
       .where('status', '=', 'in-progress')
       .execute();

@@ -1,8 +1,9 @@
 /**
  * Test support: checks one HTTP response against the contract — the status is declared
  * for the operation, the media type is one it declares, the body validates against its
- * schema (Ajv 2020 over `cpis.yaml`), and every response carries a UUID `X-Request-ID`
- * that a problem's `requestId` repeats.
+ * schema (Ajv 2020 over `cpis.yaml`), every header the response declares `required` is
+ * there and matches its schema, and every response carries a UUID `X-Request-ID` that a
+ * problem's `requestId` repeats.
  */
 import type { ValidateFunction } from 'ajv/dist/2020.js';
 import {
@@ -90,11 +91,29 @@ export function createResponseChecker(
       return failures;
     }
     let base = `/paths/${escape(contractPath)}/${method}/responses/${response.status}`;
-    let definition = declared as { $ref?: string; content?: Record<string, unknown> };
+    let definition = declared as {
+      $ref?: string;
+      content?: Record<string, unknown>;
+      headers?: Record<string, unknown>;
+    };
     if (definition.$ref !== undefined) {
       base = definition.$ref.slice(1);
       const name = definition.$ref.split('/').pop() as string;
       definition = (document.components['responses']?.[name] ?? {}) as typeof definition;
+    }
+    for (const [name, declaredHeader] of Object.entries(definition.headers ?? {})) {
+      const ref = (declaredHeader as { $ref?: string }).$ref;
+      const pointer = ref === undefined ? `${base}/headers/${escape(name)}` : ref.slice(1);
+      const spec = (
+        ref === undefined
+          ? declaredHeader
+          : document.components['headers']?.[ref.split('/').pop() as string]
+      ) as { required?: boolean } | undefined;
+      if (spec?.required !== true) continue;
+      const value = header(response.headers, name.toLowerCase());
+      if (value === undefined) fail(`the required header ${name} is missing`);
+      else if (!validator(`${pointer}/schema`)(value))
+        fail(`the header ${name}: ${value} breaks its schema`);
     }
     const content = definition.content;
     if (content === undefined) {

@@ -48,6 +48,9 @@ export function testConfig(overrides: Partial<ServerConfig> = {}): ServerConfig 
     seed: true,
     examplesDir: null,
     streamHeartbeatMs: 15_000,
+    maxStreamsPerUser: 10,
+    requestTimeoutMs: 30_000,
+    headersTimeoutMs: 30_000,
     ...overrides,
   };
 }

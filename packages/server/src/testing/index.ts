@@ -4,6 +4,7 @@
  */
 export * from './harness.js';
 export * from './engines.js';
+export * from './audit-chain.js';
 export { createResponseChecker, type CheckedResponse } from './contract-check.js';
 export { contractSchema, createContractAjv, loadContract, operationIndex } from '../contract.js';
 export type { TokenClaims } from '../auth.js';

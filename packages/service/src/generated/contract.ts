@@ -13,7 +13,7 @@ export const contractDocument: OpenApiDocument = {
       identifier: 'MIT',
     },
     description:
-      "The contract of the CP-IS Embed Kit. The reference server, the mock service and the SDK\nall follow this document, never each other.\n\nA health-side user looks a person up (`POST /v1/checks`). When the check is\n**unscheduled** and finds a record, the responsible local authority (LA) is told\nautomatically through its notification feed. A **scheduled** check is a silent read.\n`no-record` means only that CP-IS holds nothing for that NHS number; it never means\nthat there are no safeguarding concerns.\n\n## Conventions\n\n- JSON over HTTPS. Dates are `YYYY-MM-DD` calendar dates in Europe/London; times are\n  RFC 3339 in UTC.\n- Every response carries `X-Request-ID`: the client's own when it sent a UUID,\n  otherwise a new UUID. It plays the part of NHS England's `TraceID`.\n- Errors are RFC 9457 `application/problem+json` with a `type` from the registry below.\n- Requests are refused in this order: 401 (token), then 400 (request), then 403 (what\n  the principal may do), then 404/409 (state).\n- Unknown fields in a request body are refused with 400, never silently dropped.\n\n## Problem type registry\n\n| type | status | when |\n| --- | --- | --- |\n| `urn:cpis:problem:invalid-request` | 400 | the request breaks the contract; `errors[]` names each field |\n| `urn:cpis:problem:invalid-nhs-number` | 400 | an NHS number that is not ten digits with a valid Modulus 11 check digit |\n| `urn:cpis:problem:unauthenticated` | 401 | no token, or a token that is expired, badly signed, unsigned or for another audience |\n| `urn:cpis:problem:forbidden` | 403 | the principal may not do this (activity, organisation type or another LA) |\n| `urn:cpis:problem:not-found` | 404 | no such resource for this caller (another organisation's check is 404) |\n| `urn:cpis:problem:method-not-allowed` | 405 | the path exists, the method does not |\n| `urn:cpis:problem:conflict` | 409 | the state forbids it: authority without phones, a deleted plan id, a check with the same `Idempotency-Key` still in progress |\n| `urn:cpis:problem:payload-too-large` | 413 | more than 10,000 batch rows, or a body over the size limit |\n| `urn:cpis:problem:unsupported-media-type` | 415 | a body in a media type the operation does not take |\n| `urn:cpis:problem:idempotency-key-reused` | 422 | the same `Idempotency-Key` with a different body |\n| `urn:cpis:problem:rate-limited` | 429 | too many requests from one user; `Retry-After` says when to try again |\n| `urn:cpis:problem:internal` | 500 | an unexpected fault; `detail` never leaks internals |\n| `urn:cpis:problem:unavailable` | 503 | the database or another dependency cannot be reached |\n\n## Authentication\n\n`Authorization: Bearer <JWT>`. Claims (see `components.schemas.TokenClaims`): `sub`,\n`name`, `role`, `orgType` (`health` | `local-authority`), `odsCode`, `orgName`,\n`activities` (national RBAC codes: `B0107` unscheduled checks that notify, `B0170`\nscheduled silent reads), `iss`, `aud`, `exp`. A health user with neither activity, or\nasking for the other context, gets 403: an ED user cannot make a silent read to avoid\nnotifying. An LA user may touch only its own `odsCode`; a clinician may read an\nauthority (its phones) and nothing else on the LA side.\n\n## Who may do what\n\nEach operation carries `x-cpis-access`: for each case, the status a canonical valid\nrequest gets from each principal. Principals: `none` (no token), `expired`,\n`bad-signature`, `alg-none`, `wrong-audience`, `clinician-b0107`, `clinician-b0170`,\n`clinician-no-activity` (a health user with no CP-IS activity), `own-la` (the LA named in\nthe path), `other-la` (any other LA). One table-driven test proves the table against the\nserver and the mock.\n\n## Lists, cursors and the live stream\n\nA list answers `{ \"items\": [...], \"nextCursor\" }` and takes `after` (an opaque cursor)\nand `limit` (1–500, default 100). `nextCursor` is always the position to continue from,\nalso when `items` is empty, so a poller never loses its place. Notification cursors are\nper authority and strictly increasing in commit order; each notification also carries\nits own `cursor`. `order=desc` returns the newest `limit` notifications, newest first,\nand its `nextCursor` is the position of the newest one, from which an ascending poll or\nthe stream continues.\n\n`GET …/notifications/stream` is Server-Sent Events (`text/event-stream`):\n\n```\nevent: notification\nid: <the notification's cursor>\ndata: <the Notification as JSON, on one line>\n\n: keep-alive (a comment line at least every 15 s)\n```\n\nIt starts after `Last-Event-ID` (or `after`), else from now. The response headers are\nsent once the subscription is live: a client that has them misses nothing after.\nDelivery is at least once and in order.\n\n## Decisions this contract makes where the design left a choice\n\n- Problem `type`s are URNs (`urn:cpis:problem:<kind>`): stable, and naming no host.\n- A plan is `ended` once the day after its `endDate` has begun (Europe/London): the end\n  day itself is still a plan day. `status` is worked out at read time.\n- Each `Notification` carries its own `cursor` (the same value as the stream's `id:`).\n- `PUT /v1/authorities/{odsCode}/plans/{planId}` for an authority that does not exist\n  (and so has no phones) is 409, like an authority without phones.\n- A batch's JSON rows are validated one by one against `BatchPlanRow`, so one bad row is\n  rejected on its own (`x-cpis-row-schema`); a body that is not an array is 400.\n- `X-Request-ID` that is not a UUID is ignored (a new one is issued), not refused.\n- `GET /v1/health` needs no token and ignores one that is sent.\n- `POST /v1/dev/tokens` answers 200 and exists only in development mode.\n- The access history returned with a `record-found` check holds the earlier accesses\n  and this one, newest first, at most 25; a `no-record` answer has an empty history.\n",
+      "The contract of the CP-IS Embed Kit. The reference server, the mock service and the SDK\nall follow this document, never each other.\n\nA health-side user looks a person up (`POST /v1/checks`). When the check is\n**unscheduled** and finds a record, the responsible local authority (LA) is told\nautomatically through its notification feed. A **scheduled** check is a silent read.\n`no-record` means only that CP-IS holds nothing for that NHS number; it never means\nthat there are no safeguarding concerns.\n\n## Conventions\n\n- JSON over HTTPS. Dates are `YYYY-MM-DD` calendar dates in Europe/London; times are\n  RFC 3339 in UTC.\n- Every response carries `X-Request-ID`: the client's own when it sent a UUID,\n  otherwise a new UUID. It plays the part of NHS England's `TraceID`.\n- Errors are RFC 9457 `application/problem+json` with a `type` from the registry below.\n- Requests are refused in this order: 401 (token); 403 for what the token and the path\n  decide (an LA write by a clinician or by another LA, a check by someone who may make\n  no check), before any request body is read; 400 (request); 403 for what the body\n  decides (a check's access context); then 404/409 (state). A JSON body is refused as\n  it arrives when it nests deeper than 32 levels (400), and a batch at its 10,001st row\n  (413).\n- Unknown fields in a request body are refused with 400, never silently dropped.\n\n## Problem type registry\n\n| type | status | when |\n| --- | --- | --- |\n| `urn:cpis:problem:invalid-request` | 400 | the request breaks the contract; `errors[]` names each field |\n| `urn:cpis:problem:invalid-nhs-number` | 400 | an NHS number that is not ten digits with a valid Modulus 11 check digit |\n| `urn:cpis:problem:unauthenticated` | 401 | no token, or a token that is expired, badly signed, unsigned or for another audience |\n| `urn:cpis:problem:forbidden` | 403 | the principal may not do this (activity, organisation type or another LA) |\n| `urn:cpis:problem:not-found` | 404 | no such resource for this caller (another organisation's check is 404) |\n| `urn:cpis:problem:method-not-allowed` | 405 | the path exists, the method does not |\n| `urn:cpis:problem:conflict` | 409 | the state forbids it: authority without phones, a deleted plan id, a check with the same `Idempotency-Key` still in progress |\n| `urn:cpis:problem:payload-too-large` | 413 | more than 10,000 batch rows, or a body over the size limit |\n| `urn:cpis:problem:unsupported-media-type` | 415 | a body in a media type the operation does not take |\n| `urn:cpis:problem:request-timeout` | 408 | the request's headers or body did not arrive in time (HTTP layer, any path; the connection is then closed) |\n| `urn:cpis:problem:idempotency-key-reused` | 422 | the same `Idempotency-Key` with a different body |\n| `urn:cpis:problem:rate-limited` | 429 | too many requests from one user, or more live notification streams than one user may hold; `Retry-After` says when to try again |\n| `urn:cpis:problem:headers-too-large` | 431 | the request headers are over the size limit (HTTP layer, any path; the connection is then closed) |\n| `urn:cpis:problem:internal` | 500 | an unexpected fault; `detail` never leaks internals |\n| `urn:cpis:problem:unavailable` | 503 | the database or another dependency cannot be reached |\n\n## Authentication\n\n`Authorization: Bearer <JWT>`. Claims (see `components.schemas.TokenClaims`): `sub`,\n`name`, `role`, `orgType` (`health` | `local-authority`), `odsCode`, `orgName`,\n`activities` (national RBAC codes: `B0107` unscheduled checks that notify, `B0170`\nscheduled silent reads), `iss`, `aud`, `exp`. A health user with neither activity, or\nasking for the other context, gets 403: an ED user cannot make a silent read to avoid\nnotifying. An LA user may touch only its own `odsCode`; a clinician may read an\nauthority (its phones) and nothing else on the LA side.\n\n## Who may do what\n\nEach operation carries `x-cpis-access`: for each case, the status a canonical valid\nrequest gets from each principal. Principals: `none` (no token), `expired`,\n`bad-signature`, `alg-none`, `wrong-audience`, `clinician-b0107`, `clinician-b0170`,\n`clinician-no-activity` (a health user with no CP-IS activity), `own-la` (the LA named in\nthe path), `other-la` (any other LA). One table-driven test proves the table against the\nserver and the mock.\n\n## Lists, cursors and the live stream\n\nA list answers `{ \"items\": [...], \"nextCursor\" }` and takes `after` (an opaque cursor)\nand `limit` (1–500, default 100). `nextCursor` is always the position to continue from,\nalso when `items` is empty, so a poller never loses its place. Notification cursors are\nper authority and strictly increasing in commit order; each notification also carries\nits own `cursor`. `order=desc` returns the newest `limit` notifications, newest first,\nand its `nextCursor` is the position of the newest one, from which an ascending poll or\nthe stream continues.\n\n`GET …/notifications/stream` is Server-Sent Events (`text/event-stream`):\n\n```\nevent: notification\nid: <the notification's cursor>\ndata: <the Notification as JSON, on one line>\n\n: keep-alive (a comment line at least every 15 s)\n```\n\nIt starts after `Last-Event-ID` (or `after`), else from now. The response headers are\nsent once the subscription is live: a client that has them misses nothing after.\nDelivery is at least once and in order.\n\n## Decisions this contract makes where the design left a choice\n\n- Problem `type`s are URNs (`urn:cpis:problem:<kind>`): stable, and naming no host.\n- A plan is `ended` once the day after its `endDate` has begun (Europe/London): the end\n  day itself is still a plan day. `status` is worked out at read time.\n- Each `Notification` carries its own `cursor` (the same value as the stream's `id:`).\n- `PUT /v1/authorities/{odsCode}/plans/{planId}` for an authority that does not exist\n  (and so has no phones) is 409, like an authority without phones.\n- A batch's JSON rows are validated one by one against `BatchPlanRow`, so one bad row is\n  rejected on its own (`x-cpis-row-schema`); a body that is not an array is 400.\n- `X-Request-ID` that is not a UUID is ignored (a new one is issued), not refused.\n- `GET /v1/health` needs no token and ignores one that is sent.\n- `POST /v1/dev/tokens` answers 200 and exists only in development mode.\n- Every answer that carries patient data or a token (a check, a stored check, plans,\n  notifications and their stream, a development token) says `Cache-Control: no-store`\n  (declared per response as `components.headers.NoStore`).\n- The access history returned with a `record-found` check holds the earlier accesses\n  and this one, newest first, at most 25; a `no-record` answer has an empty history.\n",
     contact: {
       name: 'CP-IS Embed Kit maintainers',
     },
@@ -54,7 +54,7 @@ export const contractDocument: OpenApiDocument = {
         tags: ['checks'],
         summary: 'Look a person up in CP-IS',
         description:
-          'Answers 201 with a CheckResult. An **unscheduled** check that finds a record writes\none access entry and one notification to each responsible LA, except a repeat by the\nsame user from the same setting for the same NHS number and LA less than 24 hours\nafter the last entry written for them. A **scheduled** check is a silent read. Every\ncheck is audited in the same transaction as its access entry and notifications.\n\n`Idempotency-Key` (a UUID, scoped to the user, kept 24 hours): the same key and body\nanswer the first result again (201) and write nothing; the same key with another body\nis 422; a check with that key still in progress is 409.\n',
+          "Answers 201 with a CheckResult. An **unscheduled** check that finds a record writes\none access entry and one notification to each responsible LA, except a repeat by the\nsame user from the same setting for the same NHS number and LA less than 24 hours\nafter the last entry written for them. A **scheduled** check is a silent read. Every\ncheck is audited in the same transaction as its access entry and notifications.\n\n`Idempotency-Key` (a UUID, scoped to the user **and** the organisation, that is the\ntoken's `sub` and `odsCode`, kept 24 hours): the same key and body from the same user\nat the same organisation answer the first result again (201) and write nothing; the\nsame key with another body is 422; a check with that key still in progress is 409.\nThe same key sent by the same user signed in at another organisation is a new check,\nwith its own access entry and notifications: a result made at one setting is never\nanswered at another.\n",
         parameters: [
           {
             $ref: '#/components/parameters/RequestId',
@@ -63,7 +63,8 @@ export const contractDocument: OpenApiDocument = {
             name: 'Idempotency-Key',
             in: 'header',
             required: false,
-            description: 'One UUID per logical check, reused on every retry of it.',
+            description:
+              "One UUID per logical check, reused on every retry of it; scoped to the token's `sub` and `odsCode`.",
             schema: {
               type: 'string',
               format: 'uuid',
@@ -96,6 +97,9 @@ export const contractDocument: OpenApiDocument = {
           '201': {
             description: 'The check was made (or, for a reused `Idempotency-Key`, made earlier).',
             headers: {
+              'Cache-Control': {
+                $ref: '#/components/headers/NoStore',
+              },
               'X-Request-ID': {
                 $ref: '#/components/headers/RequestId',
               },
@@ -204,6 +208,9 @@ export const contractDocument: OpenApiDocument = {
           '200': {
             description: 'The stored result.',
             headers: {
+              'Cache-Control': {
+                $ref: '#/components/headers/NoStore',
+              },
               'X-Request-ID': {
                 $ref: '#/components/headers/RequestId',
               },
@@ -443,6 +450,9 @@ export const contractDocument: OpenApiDocument = {
           '200': {
             description: 'A page of plans.',
             headers: {
+              'Cache-Control': {
+                $ref: '#/components/headers/NoStore',
+              },
               'X-Request-ID': {
                 $ref: '#/components/headers/RequestId',
               },
@@ -507,7 +517,7 @@ export const contractDocument: OpenApiDocument = {
         tags: ['authorities'],
         summary: 'Upload up to 10,000 plans at once',
         description:
-          'A JSON array of `BatchPlanRow`, or `text/csv` whose header row names the same fields\n(RFC 4180: quoted cells, CRLF or LF line ends, an optional BOM; an empty cell is\nabsent). Each row is applied or rejected whole, and the answer has a result per row,\nnumbered from 1 in upload order. More than 10,000 rows is 413; an authority without\nphones is 409 for the whole batch. Audited.\n',
+          'A JSON array of `BatchPlanRow`, or `text/csv` whose header row names the same fields\n(RFC 4180: quoted cells, CRLF or LF line ends, each line on its own so a file may mix\nthem, an optional BOM; an empty cell is absent; any other column, `__proto__`\nincluded, makes each row invalid). Each row is applied or rejected whole, and the answer has a result per row,\nnumbered from 1 in upload order. More than 10,000 rows is 413; an authority without\nphones is 409 for the whole batch. Audited.\n',
         requestBody: {
           required: true,
           content: {
@@ -553,6 +563,9 @@ export const contractDocument: OpenApiDocument = {
           '200': {
             description: 'One result per row.',
             headers: {
+              'Cache-Control': {
+                $ref: '#/components/headers/NoStore',
+              },
               'X-Request-ID': {
                 $ref: '#/components/headers/RequestId',
               },
@@ -650,6 +663,9 @@ export const contractDocument: OpenApiDocument = {
           '200': {
             description: 'Replaced.',
             headers: {
+              'Cache-Control': {
+                $ref: '#/components/headers/NoStore',
+              },
               'X-Request-ID': {
                 $ref: '#/components/headers/RequestId',
               },
@@ -665,6 +681,9 @@ export const contractDocument: OpenApiDocument = {
           '201': {
             description: 'Created.',
             headers: {
+              'Cache-Control': {
+                $ref: '#/components/headers/NoStore',
+              },
               'X-Request-ID': {
                 $ref: '#/components/headers/RequestId',
               },
@@ -816,6 +835,9 @@ export const contractDocument: OpenApiDocument = {
           '200': {
             description: 'A page of notifications.',
             headers: {
+              'Cache-Control': {
+                $ref: '#/components/headers/NoStore',
+              },
               'X-Request-ID': {
                 $ref: '#/components/headers/RequestId',
               },
@@ -880,7 +902,7 @@ export const contractDocument: OpenApiDocument = {
         tags: ['notifications'],
         summary: 'The notification feed, live, as Server-Sent Events',
         description:
-          "`event: notification`, `id:` the notification's cursor, `data:` the Notification as\nJSON. A comment line at least every 15 s keeps it open. Starts after `Last-Event-ID`\n(or `after`), else from now; headers are sent once the subscription is live.\n",
+          "`event: notification`, `id:` the notification's cursor, `data:` the Notification as\nJSON. A comment line at least every 15 s keeps it open. Starts after `Last-Event-ID`\n(or `after`), else from now; headers are sent once the subscription is live. One\nuser (token `sub`) may hold a bounded number of live streams at once (the reference\nserver: 10 per instance, configurable); one more is 429 with `Retry-After`, and\nclosing a stream frees its place.\n",
         parameters: [
           {
             $ref: '#/components/parameters/After',
@@ -898,6 +920,9 @@ export const contractDocument: OpenApiDocument = {
           '200': {
             description: 'An open event stream.',
             headers: {
+              'Cache-Control': {
+                $ref: '#/components/headers/NoStore',
+              },
               'X-Request-ID': {
                 $ref: '#/components/headers/RequestId',
               },
@@ -1028,6 +1053,9 @@ export const contractDocument: OpenApiDocument = {
           '200': {
             description: 'A signed token for that principal, valid for 12 hours.',
             headers: {
+              'Cache-Control': {
+                $ref: '#/components/headers/NoStore',
+              },
               'X-Request-ID': {
                 $ref: '#/components/headers/RequestId',
               },
@@ -1066,6 +1094,15 @@ export const contractDocument: OpenApiDocument = {
       },
     },
     headers: {
+      NoStore: {
+        description:
+          'The answer carries patient data or a token: no cache (browser, proxy or gateway) may\nkeep it. `no-store`, with other directives after it allowed (the stream adds\n`no-transform`).\n',
+        required: true,
+        schema: {
+          type: 'string',
+          pattern: '^no-store(, *[a-z-]+)*$',
+        },
+      },
       RequestId: {
         description: "The client's `X-Request-ID` when it sent a UUID, else a new UUID.",
         schema: {
@@ -1380,7 +1417,8 @@ export const contractDocument: OpenApiDocument = {
           comment: {
             type: 'string',
             maxLength: 500,
-            description: 'Required (and not blank) when `code` is `other`.',
+            description:
+              'Required when `code` is `other`, and then holding at least one visible character:\nnot only spaces or invisible characters (U+200B and other zero-width, format or\ndefault-ignorable characters).\n',
           },
         },
       },
@@ -1861,8 +1899,10 @@ export const contractDocument: OpenApiDocument = {
           'urn:cpis:problem:conflict',
           'urn:cpis:problem:payload-too-large',
           'urn:cpis:problem:unsupported-media-type',
+          'urn:cpis:problem:request-timeout',
           'urn:cpis:problem:idempotency-key-reused',
           'urn:cpis:problem:rate-limited',
+          'urn:cpis:problem:headers-too-large',
           'urn:cpis:problem:internal',
           'urn:cpis:problem:unavailable',
         ],
@@ -1963,7 +2003,19 @@ export const contractDocument: OpenApiDocument = {
             type: 'string',
           },
           aud: {
-            type: 'string',
+            description: "The audience, or several (RFC 7519); one of them must be this API's.",
+            oneOf: [
+              {
+                type: 'string',
+              },
+              {
+                type: 'array',
+                minItems: 1,
+                items: {
+                  type: 'string',
+                },
+              },
+            ],
           },
           exp: {
             type: 'integer',

@@ -296,7 +296,7 @@ export function describeStorage(name: string, create: () => Promise<StoreUnderTe
     });
 
     it('claims an idempotency key once: replay, in progress, another body, expiry, abandonment, release', async () => {
-      const id = { scope: '["user-1","RQXM1"]', key: 'k1' };
+      const id = { scope: { userSub: 'user-1', orgOds: 'RQXM1' }, key: 'k1' };
       const t0 = new Date(AT);
       const claim = (bodyHash: string, now: Date) =>
         store.claimIdempotencyKey({ ...id, bodyHash, now, keepMs: 24 * 3600_000, staleMs: 60_000 });
@@ -306,7 +306,7 @@ export function describeStorage(name: string, create: () => Promise<StoreUnderTe
       // Another scope holds its own key.
       expect(
         await store.claimIdempotencyKey({
-          scope: '["user-1","RXX"]',
+          scope: { userSub: 'user-1', orgOds: 'RXX' },
           key: 'k1',
           bodyHash: 'h2',
           now: t0,
