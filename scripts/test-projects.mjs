@@ -9,6 +9,7 @@ export const projectIncludes = {
     'packages/mock/src/**/*.test.ts',
     'packages/server/src/**/*.test.ts',
     'test/contract/**/*.test.ts',
+    'test/conformance/**/*.test.ts',
     'test/reliability/**/*.test.ts',
     'test/safety/**/*.test.ts',
     'test/repo/**/*.test.ts',

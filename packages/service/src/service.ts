@@ -386,12 +386,14 @@ async function readLimited(
     if (done) break;
     length += value.byteLength;
     if (length > limit) {
-      await reader.cancel().catch(() => undefined);
+      // Not awaited: a source may never settle its cancel (MSW's does not).
+      void reader.cancel().catch(() => undefined);
       throw new Refusal('payload-too-large', 'The request body is too large.');
     }
     const refusal = guard?.scan(value);
     if (refusal !== undefined) {
-      await reader.cancel().catch(() => undefined);
+      // Not awaited: a source may never settle its cancel (MSW's does not).
+      void reader.cancel().catch(() => undefined);
       throw refusal;
     }
     chunks.push(value);
