@@ -5,7 +5,7 @@
 const UPWARD = [
   { group: ['**/stories/**'], message: 'Nothing in a package imports a story or Storybook.' },
   {
-    group: ['**/packages/*/src/**', '../../*/src/**'],
+    group: ['**/packages/*/src/**', '**/src/**'],
     message: 'Import another package by its name (or its /testing subpath), never into its src/.',
   },
 ];

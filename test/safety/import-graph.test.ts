@@ -28,7 +28,8 @@ describe('the import graph', () => {
     ['packages/server/src/x.ts', '@cpis/mock/fixtures', 'the server importing the mock'],
     ['packages/service/src/x.ts', 'node:crypto', 'the core importing Node'],
     ['packages/population/src/x.ts', '@cpis/mock', 'the population importing the mock'],
-    ['packages/elements/src/a/a.ts', '../../../../stories/.storybook/cpis.ts', 'a story import'],
+    ['packages/elements/src/x.ts', '../../stories/.storybook/cpis.ts', 'a story import'],
+    ['packages/mock/src/x.ts', '../../server/src/app.ts', 'a package into another’s src/'],
     ['test/reliability/x.test.ts', '../../packages/server/src/app.ts', 'a test into src/'],
   ])('refuses %s importing %s (%s)', async (file, specifier) => {
     expect(await refused(file, specifier)).toBe(true);
