@@ -55,7 +55,7 @@ export function createCpisMockService(options: CpisMockServiceOptions = {}): Cpi
     devTokens: tokens.sign,
     now,
     basePath,
-    streamHeartbeatMs: options.keepAliveMs ?? 15_000,
+    ...(options.keepAliveMs !== undefined && { streamHeartbeatMs: options.keepAliveMs }),
     ...(checkDurationMs > 0 && {
       checkDelay: () => new Promise<void>((resolve) => setTimeout(resolve, checkDurationMs)),
     }),

@@ -7,7 +7,7 @@
 import { allow, json, type OperationContext, type StreamRegistry } from './context.js';
 import { decodeNotificationCursor } from './cursor.js';
 import { Refusal } from './problem.js';
-import type { Notification, NotificationEvent, Storage } from './storage.js';
+import type { FeedOrder, Notification, NotificationEvent, Storage } from './storage.js';
 
 /** Rows read from the store at a time when a stream catches up. */
 const CATCH_UP_PAGE = 500;
@@ -16,11 +16,7 @@ const MAX_UNSENT_BYTES = 1024 * 1024;
 
 export async function listNotifications(ctx: OperationContext): Promise<Response> {
   const odsCode = ctx.params['odsCode'] as string;
-  const { after, limit, order } = ctx.query as {
-    after?: string;
-    limit: number;
-    order: 'asc' | 'desc';
-  };
+  const { after, limit, order } = ctx.query as { after?: string; limit: number; order: FeedOrder };
   const afterSeq = after === undefined ? 0 : decodeNotificationCursor(after, 'after');
   allow(ctx, 'listNotifications', { authorityOdsCode: odsCode });
   const items = await ctx.store.listNotifications(odsCode, { afterSeq, limit, order });

@@ -5,7 +5,12 @@
  * principal may do), then 404/409 (the stored state). The reference server and the mock
  * are transports around it; storage is whatever implements `Storage`.
  */
-import { authorizeBeforeBody, type OperationId, type ProblemKind } from '@cpis/domain';
+import {
+  STREAM_HEARTBEAT_MS,
+  authorizeBeforeBody,
+  type OperationId,
+  type ProblemKind,
+} from '@cpis/domain';
 import { CsvBodyGuard, JsonBodyGuard, MAX_JSON_DEPTH, type BodyGuard } from './body-guard.js';
 import { batchPlans, deletePlan, listPlans, putPlan } from './plans.js';
 import { getAuthority, putAuthority } from './authorities.js';
@@ -46,7 +51,7 @@ export interface ServiceOptions {
   now?: () => Date;
   /** The path the core answers under: `''` (the server) or the mock's base path. */
   basePath?: string;
-  /** How often an open stream sends a keep-alive comment (15 s unless set). */
+  /** How often an open stream sends a keep-alive comment (`STREAM_HEARTBEAT_MS` unless set). */
   streamHeartbeatMs?: number;
   /** Live notification streams one user may hold at once (429 beyond); unlimited unless set. */
   maxStreamsPerUser?: number;
@@ -105,7 +110,7 @@ export function createService(options: ServiceOptions): CpisService {
   const now = options.now ?? (() => new Date());
   const basePath = (options.basePath ?? '').replace(/\/+$/, '');
   const streams: StreamRegistry = {
-    heartbeatMs: options.streamHeartbeatMs ?? 15_000,
+    heartbeatMs: options.streamHeartbeatMs ?? STREAM_HEARTBEAT_MS,
     open: new Set(),
     perUser: new Map(),
     maxPerUser: options.maxStreamsPerUser ?? Number.POSITIVE_INFINITY,

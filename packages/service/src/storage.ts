@@ -4,7 +4,7 @@
  * (`storage-suite.ts`) runs against every one of them. No rule is decided behind this
  * interface: the core applies `@cpis/domain`'s rules and uses it to read and write.
  */
-import type { components } from '@cpis/domain';
+import type { components, operations } from '@cpis/domain';
 
 type Schemas = components['schemas'];
 export type Authority = Schemas['Authority'];
@@ -97,10 +97,15 @@ export type IdempotencyClaim =
   | { state: 'in-progress' }
   | { state: 'mismatch' };
 
+/** `order` of `GET …/notifications`, as the contract spells it. */
+export type FeedOrder = NonNullable<
+  NonNullable<operations['listNotifications']['parameters']['query']>['order']
+>;
+
 export interface NotificationRange {
   afterSeq: number;
   limit: number;
-  order: 'asc' | 'desc';
+  order: FeedOrder;
 }
 
 /** The collapse key: one user, one setting, one NHS number. */
