@@ -1,4 +1,5 @@
 import tseslint from 'typescript-eslint';
+import { importGraph } from './scripts/import-graph.mjs';
 import { configs as litConfigs } from 'eslint-plugin-lit';
 import { configs as wcConfigs } from 'eslint-plugin-wc';
 
@@ -13,6 +14,7 @@ export default tseslint.config(
       '.vendor-apps/**',
       'test/vendor/apps/**',
       'packages/domain/src/generated/**',
+      'packages/service/src/generated/**',
     ],
   },
   ...tseslint.configs.recommended,
@@ -33,4 +35,5 @@ export default tseslint.config(
     files: ['scripts/**', 'test/**', '**/*.test.ts', 'examples/**'],
     rules: { 'no-console': 'off' },
   },
+  ...importGraph,
 );

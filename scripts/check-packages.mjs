@@ -13,6 +13,8 @@ import { readFileSync } from 'node:fs';
 // not a mode for them (cjs-resolves-to-esm); their VS Code custom data is JSON for editors, not for imports.
 export const packages = [
   { dir: 'packages/domain', attw: [] },
+  { dir: 'packages/population', attw: [] },
+  { dir: 'packages/service', attw: [] },
   { dir: 'packages/sdk', attw: [] },
   { dir: 'packages/mock', attw: [] },
   {

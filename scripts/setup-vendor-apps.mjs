@@ -47,8 +47,8 @@ function kitDependencies(names) {
 export function treeDependencies(mswMajor) {
   const kit =
     mswMajor === 2
-      ? ['domain', 'sdk', 'mock', 'elements', 'server']
-      : ['domain', 'sdk', 'mock', 'elements'];
+      ? ['domain', 'population', 'service', 'sdk', 'mock', 'elements', 'server']
+      : ['domain', 'population', 'service', 'sdk', 'mock', 'elements'];
   return { kit, dependencies: { ...tools, msw: MSW[mswMajor], ...kitDependencies(kit) } };
 }
 

@@ -6,7 +6,7 @@ import { workspaceAliases } from '../../workspace-aliases.ts';
 // each story's client answered in memory by @cpis/mock (see preview.ts): no service
 // worker, no public folder, no network.
 const config: StorybookConfig = {
-  stories: ['../*.stories.ts', '../../packages/elements/src/**/*.stories.ts'],
+  stories: ['../*.stories.ts', '../elements/*.stories.ts'],
   addons: ['@storybook/addon-a11y'],
   framework: { name: '@storybook/web-components-vite', options: {} },
   core: { disableTelemetry: true },

@@ -16,8 +16,8 @@ import { PRINCIPAL_KINDS, type PrincipalKind } from '@cpis/domain';
 import { createCpisMockService, createMockFetch, type TokenFlaw } from '@cpis/mock';
 import { authorities, personas, syntheticPopulation } from '@cpis/mock/fixtures';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadContract, operationIndex } from '../../packages/server/src/contract.ts';
-import { assertContract, issuedTokens } from '../../packages/server/src/testing/harness.ts';
+import { loadContract, operationIndex } from '@cpis/server/testing';
+import { assertContract, issuedTokens } from '@cpis/server/testing';
 import { itWroteNoPersonalData, suiteLog } from './support/logs.ts';
 import {
   clinician,

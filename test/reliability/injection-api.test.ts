@@ -14,7 +14,7 @@
  */
 import { createCpisMockService, createMockFetch } from '@cpis/mock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { assertContract } from '../../packages/server/src/testing/harness.ts';
+import { assertContract } from '@cpis/server/testing';
 import { ODD_TEXT, SQL_PAYLOADS, XSS_PAYLOADS } from './support/arbitraries.ts';
 import { itWroteNoPersonalData, suiteLog } from './support/logs.ts';
 import {

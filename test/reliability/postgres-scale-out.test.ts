@@ -30,17 +30,15 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { TokenClaims } from '../../packages/server/src/auth.ts';
-import { auditChain } from '../../packages/server/src/testing/audit-chain.ts';
-import {
-  describePostgres,
-  type PostgresSchemas,
-} from '../../packages/server/src/testing/engines.ts';
 import {
   assertContract,
+  auditChain,
+  describePostgres,
   signToken,
   syntheticNhsNumber,
-} from '../../packages/server/src/testing/harness.ts';
+  type PostgresSchemas,
+  type TokenClaims,
+} from '@cpis/server/testing';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const MAIN = join(ROOT, 'packages/server/dist/main.js');

@@ -14,7 +14,7 @@ import fc from 'fast-check';
 import { createCpisMockService, createMockFetch, type CpisMockService } from '@cpis/mock';
 import { personas } from '@cpis/mock/fixtures';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadContract } from '../../packages/server/src/contract.ts';
+import { loadContract } from '@cpis/server/testing';
 import { itWroteNoPersonalData, suiteLog } from './support/logs.ts';
 import {
   clinician,
@@ -125,7 +125,7 @@ describe('every check records nhsNumberVerified in its audit row', () => {
           expect(mocked.status).toBe(201);
           const mockResult = (await mocked.json()) as { checkId: string };
           const entry = mock.state.audit.find(
-            (e) => e.operation === 'createCheck' && e.details['checkId'] === mockResult.checkId,
+            (e) => e.operation === 'check.create' && e.details['checkId'] === mockResult.checkId,
           );
           expect(entry?.details).toMatchObject({
             nhsNumber,

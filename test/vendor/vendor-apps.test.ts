@@ -28,7 +28,7 @@ const work = join(VENDOR_DIR, 'run');
 const tarballs = join(work, 'tarballs');
 const node24 = join(VENDOR_DIR, 'node24', 'node_modules', '.bin', 'node');
 const nodes = { 20: process.execPath, 24: node24 } as const;
-const KIT = ['domain', 'sdk', 'mock', 'elements', 'server'];
+const KIT = ['domain', 'population', 'service', 'sdk', 'mock', 'elements', 'server'];
 const MINUTES = 60_000;
 
 function run(

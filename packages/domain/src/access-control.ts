@@ -5,6 +5,7 @@
  * what the body decides (a check's access context). `authorize` answers the 403 question
  * only, for a principal whose token has already been verified.
  */
+import type { components } from './generated/cpis.js';
 import type { AccessContext } from './notification.js';
 import { ODS_CODE_PATTERN, PLAN_ID_PATTERN } from './patterns.js';
 
@@ -33,7 +34,7 @@ export const OPERATION_IDS = [
   'streamNotifications',
 ] as const satisfies readonly OperationId[];
 
-export type OrgType = 'health' | 'local-authority';
+export type OrgType = components['schemas']['OrgType'];
 
 /** The claims of a verified token that decide what its holder may do. */
 export interface Principal {

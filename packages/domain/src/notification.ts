@@ -7,7 +7,9 @@
  * pushes the window on. A scheduled check is a silent read.
  */
 
-export type AccessContext = 'unscheduled' | 'scheduled';
+import type { components } from './generated/cpis.js';
+
+export type AccessContext = components['schemas']['AccessContext'];
 
 /** A repeat less than this long after the last written entry is collapsed. */
 export const NOTIFICATION_COLLAPSE_MS = 24 * 60 * 60 * 1000;

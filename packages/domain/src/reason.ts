@@ -3,20 +3,18 @@
  * required for `other`. Recorded in the audit and sent to the LA with the notification.
  */
 import type { FieldError } from './field-error.js';
+import type { components } from './generated/cpis.js';
 
+export type ReasonCode = components['schemas']['ReasonCode'];
+export type AccessReason = components['schemas']['AccessReason'];
+
+/** Every reason code, in the contract's order (checked against it in `reason.test.ts`). */
 export const REASON_CODES = [
   'unscheduled-attendance',
   'safeguarding-concern',
   'clinical-review',
   'other',
-] as const;
-
-export type ReasonCode = (typeof REASON_CODES)[number];
-
-export interface AccessReason {
-  code: ReasonCode;
-  comment?: string;
-}
+] as const satisfies readonly ReasonCode[];
 
 /** Longest comment, in Unicode code points (what JSON Schema's `maxLength` counts). */
 export const REASON_COMMENT_MAX_LENGTH = 500;

@@ -7,9 +7,10 @@
  * Sources differ on these windows (domain.md §1.3); where they do, the kit shows more.
  */
 import { addDays, compareDates } from './calendar.js';
+import type { components } from './generated/cpis.js';
 
-export type PlanType = 'CPP' | 'LAC' | 'UCPP';
-export type PlanStatus = 'active' | 'ended';
+export type PlanType = components['schemas']['PlanType'];
+export type PlanStatus = components['schemas']['PlanStatus'];
 
 /** The dates of a plan that visibility depends on; a contract `Plan` is assignable to it. */
 export interface PlanDates {

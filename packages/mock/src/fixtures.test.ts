@@ -121,8 +121,11 @@ describe('principals', () => {
 
 describe('the fixtures module', () => {
   it('imports nothing but @cpis/domain, so `@cpis/mock/fixtures` never pulls in msw', () => {
-    const source = readFileSync(new URL('./fixtures.ts', import.meta.url), 'utf8');
-    const imports = [...source.matchAll(/from '([^']+)'/g)].map((m) => m[1]);
-    expect(imports).toEqual(['@cpis/domain']);
+    const importsOf = (url: URL) =>
+      [...readFileSync(url, 'utf8').matchAll(/from '([^']+)'/g)].map((m) => m[1]);
+    expect(importsOf(new URL('./fixtures.ts', import.meta.url))).toEqual(['@cpis/population']);
+    const population = new URL('../../population/src/', import.meta.url);
+    expect(importsOf(new URL('index.ts', population))).toEqual(['./population.js']);
+    expect(importsOf(new URL('population.ts', population))).toEqual(['@cpis/domain']);
   });
 });

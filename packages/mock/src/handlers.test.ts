@@ -36,7 +36,7 @@ describe('every response', () => {
   it('is problem+json with type, title, status, detail and requestId when refused', async () => {
     const h = harness();
     const a = await h.call<Problem>('GET', '/v1/authorities/211');
-    expect(a.headers.get('Content-Type')).toBe('application/problem+json');
+    expect(a.headers.get('Content-Type')).toBe('application/problem+json; charset=utf-8');
     expect(a.body).toEqual({
       type: problemType('unauthenticated'),
       title: expect.any(String),
@@ -238,8 +238,8 @@ describe('createCheck', () => {
       {
         at: T0.toISOString(),
         requestId: CLIENT_ID,
-        operation: 'createCheck',
-        sub: 'dev:RQXM1:priya-shah',
+        operation: 'check.create',
+        sub: 'priya-shah@rqxm1',
         organisation: 'RQXM1',
         details: {
           checkId: a.body.checkId,
@@ -384,8 +384,8 @@ describe('getCheck', () => {
     expect(h.service.state.accesses.length).toBe(accesses);
     expect(h.service.state.notifications.get('373')).toHaveLength(1);
     expect(h.service.state.audit.at(-1)).toMatchObject({
-      operation: 'getCheck',
-      sub: 'dev:RQXM1:dr-sam-okoye',
+      operation: 'check.read',
+      sub: 'dr-sam-okoye@rqxm1',
     });
   });
 
@@ -451,7 +451,10 @@ describe('putAuthority', () => {
       200,
       { name: 'Newshire County Council' },
     ]);
-    expect(h.service.state.audit.map((e) => e.operation)).toEqual(['putAuthority', 'putAuthority']);
+    expect(h.service.state.audit.map((e) => e.operation)).toEqual([
+      'authority.create',
+      'authority.update',
+    ]);
   });
 
   it.each([
@@ -590,7 +593,7 @@ describe('deletePlan', () => {
     expect(list.body.items.map((p) => p.planId)).toEqual(['TH-CPP-0108']);
     const check = await h.check<CheckResult>(who.edNurse, 'lookedAfterOutOfArea');
     expect(check.body.outcome).toBe('no-record');
-    expect(h.service.state.audit.at(0)).toMatchObject({ operation: 'deletePlan' });
+    expect(h.service.state.audit.at(0)).toMatchObject({ operation: 'plan.delete' });
   });
 
   it('answers 404 for no such plan or one already deleted, and 409 to a PUT of a deleted planId', async () => {
@@ -751,7 +754,10 @@ describe('batchPlans', () => {
     expect([notArray.status, notArray.body.type]).toEqual([400, problemType('invalid-request')]);
     expect([notObjects.status, notObjects.body.errors]).toEqual([
       400,
-      [{ field: '/1', message: 'must be an object' }],
+      [
+        { field: '/1', message: 'must be object' },
+        { field: '/1', message: 'must match a schema in anyOf' },
+      ],
     ]);
     expect([tooMany.status, tooMany.body.type]).toEqual([413, problemType('payload-too-large')]);
     expect([xml.status, xml.body.type]).toEqual([415, problemType('unsupported-media-type')]);
@@ -958,7 +964,7 @@ describe('streamNotifications', () => {
       signal: controller.signal,
     });
     expect(stream.status).toBe(200);
-    expect(stream.headers.get('Content-Type')).toBe('text/event-stream');
+    expect(stream.headers.get('Content-Type')).toBe('text/event-stream; charset=utf-8');
     expect(stream.headers.get('X-Request-ID')).toMatch(UUID);
     await h.check(who.edNurse, 'lookedAfterOutOfArea');
     const [event] = await readEvents(stream.response, 1);
@@ -1041,7 +1047,7 @@ describe('createDevToken', () => {
     expect(issued.status).toBe(200);
     expect(issued.body.claims).toEqual({
       ...request,
-      sub: 'dev:RQXM1:dr-kit-test',
+      sub: 'dr-kit-test@rqxm1',
       iss: 'cpis-mock',
       aud: 'cpis',
       exp: T0.getTime() / 1000 + 12 * 60 * 60,

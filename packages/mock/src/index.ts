@@ -1,6 +1,6 @@
 export * from './fixtures.js';
 export { createMockFetch, UNHANDLED_REQUEST_TYPE, type MockFetchOptions } from './mock-fetch.js';
-export { PROBLEM_KINDS, type ProblemKind } from './problem.js';
+export { PROBLEM_KINDS, type ProblemKind } from '@cpis/domain';
 export {
   scenarioHandlers,
   scenarioNames,
@@ -14,13 +14,13 @@ export {
   type CpisMockServiceOptions,
 } from './service.js';
 export type {
-  MockAccess,
-  MockAuditEntry,
-  MockCheck,
-  MockIdempotencyEntry,
-  MockPlan,
-  MockState,
-} from './store.js';
+  MemoryAccess as MockAccess,
+  MemoryAuditEntry as MockAuditEntry,
+  MemoryCheck as MockCheck,
+  MemoryIdempotencyEntry as MockIdempotencyEntry,
+  MemoryPlan as MockPlan,
+  MemoryState as MockState,
+} from '@cpis/service';
 export {
   MOCK_TOKEN_AUDIENCE,
   MOCK_TOKEN_ISSUER,

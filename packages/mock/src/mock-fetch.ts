@@ -1,5 +1,5 @@
 import { getResponse, type RequestHandler } from 'msw';
-import { requestIdOf } from './uuid.js';
+import { requestIdOf } from '@cpis/service';
 
 export interface MockFetchOptions {
   /**

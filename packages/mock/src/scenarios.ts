@@ -4,10 +4,9 @@
  */
 import { http, type HttpHandler } from 'msw';
 import { addDays, londonDate, type components } from '@cpis/domain';
-import { authorities, personas } from './fixtures.js';
-import { problemResponse } from './problem.js';
+import { authorities, personas } from '@cpis/population';
+import { problemResponse, randomUuid, requestIdOf } from '@cpis/service';
 import type { CpisMockService } from './service.js';
-import { randomUuid, requestIdOf } from './uuid.js';
 
 type CheckResult = components['schemas']['CheckResult'];
 
@@ -101,9 +100,11 @@ export function scenarioHandlers(
           ),
         ),
         ...everything(({ request }) =>
-          problemResponse('unavailable', requestIdOf(request), {
-            detail: 'CP-IS cannot be reached (scenario "unavailable").',
-          }),
+          problemResponse(
+            'unavailable',
+            requestIdOf(request),
+            'CP-IS cannot be reached (scenario "unavailable").',
+          ),
         ),
       ];
 
@@ -116,9 +117,13 @@ export function scenarioHandlers(
     case 'signed-out':
       return [
         ...withToken(({ request }) =>
-          problemResponse('unauthenticated', requestIdOf(request), {
-            detail: 'The session has ended (scenario "signed-out").',
-          }),
+          problemResponse(
+            'unauthenticated',
+            requestIdOf(request),
+            'The session has ended (scenario "signed-out").',
+            undefined,
+            { 'www-authenticate': 'Bearer realm="cpis"' },
+          ),
         ),
         ...service.handlers,
       ];
@@ -126,9 +131,11 @@ export function scenarioHandlers(
     case 'forbidden':
       return [
         ...withToken(({ request }) =>
-          problemResponse('forbidden', requestIdOf(request), {
-            detail: 'This user may not do this (scenario "forbidden").',
-          }),
+          problemResponse(
+            'forbidden',
+            requestIdOf(request),
+            'This user may not do this (scenario "forbidden").',
+          ),
         ),
         ...service.handlers,
       ];
@@ -139,9 +146,11 @@ export function scenarioHandlers(
         ...createCheck(({ request }) => {
           if (failuresLeft <= 0) return undefined;
           failuresLeft -= 1;
-          return problemResponse('unavailable', requestIdOf(request), {
-            detail: 'CP-IS could not answer this time (scenario "flaky").',
-          });
+          return problemResponse(
+            'unavailable',
+            requestIdOf(request),
+            'CP-IS could not answer this time (scenario "flaky").',
+          );
         }),
         ...service.handlers,
       ];

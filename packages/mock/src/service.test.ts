@@ -223,10 +223,8 @@ describe('createCpisMockService', () => {
       as: who.towerHamletsSocialWorker,
     });
     h.service.reset();
-    expect(await stream.response.body!.getReader().read()).toEqual({
-      done: true,
-      value: undefined,
-    });
+    // It ends having sent only its opening comment: no event, no keep-alive.
+    expect(await new Response(stream.response.body).text()).toBe(': connected\n\n');
   });
 
   it('seeds the population it is given, relative to its today', async () => {

@@ -1,19 +1,18 @@
-import type { HttpHandler } from 'msw';
+import { http, type HttpHandler } from 'msw';
 import { londonDate } from '@cpis/domain';
-import { syntheticPopulation, type Population } from './fixtures.js';
-import { createHandlers } from './handlers.js';
-import { MockStore, type Clock, type MockState } from './store.js';
-import { signMockToken, type TokenOptions, type TokenPrincipal } from './tokens.js';
+import { syntheticPopulation, type Population } from '@cpis/population';
+import { MemoryStore, createService, seedRecords, type MemoryState } from '@cpis/service';
+import { mockTokens, signMockToken, type TokenOptions, type TokenPrincipal } from './tokens.js';
 
 export interface CpisMockServiceOptions {
   /** Where the handlers answer; `http://cpis.test` unless set. A path (`/api`) works in a browser. */
   baseUrl?: string;
   /**
    * The Europe/London calendar day the mock lives on: the population's dates are relative
-   * to it and plan visibility is judged on it. Unless set, the day `now()` falls on.
+   * to it. Unless set, the day `now()` falls on.
    */
   today?: string;
-  /** The clock for `checkedAt`, the 24-hour collapse and token expiry; the real one unless set. */
+  /** The clock for `checkedAt`, the 24-hour collapse, plan visibility and token expiry; the real one unless set. */
   now?: () => Date;
   /** Who is in CP-IS; `syntheticPopulation(today)` unless set. `reset()` restores it. */
   population?: Population;
@@ -28,36 +27,53 @@ export interface CpisMockServiceOptions {
 
 export interface CpisMockService {
   baseUrl: string;
-  /** MSW handlers for every operation of the contract, over this service's state. */
+  /** MSW handlers: every request under `baseUrl` goes to the service core. */
   handlers: HttpHandler[];
   /** What the mock holds, for assertions. Refilled in place by `reset()`. */
-  state: MockState;
+  state: MemoryState;
   /** Back to the seeded population: no checks, accesses beyond the seed, or notifications. */
   reset(): void;
   /** A bearer token for `principal` that this mock accepts, or refuses as `flaw` says. */
   tokenFor(principal: TokenPrincipal, options?: TokenOptions): Promise<string>;
 }
 
-/** An in-memory CP-IS that implements the contract, seeded with the synthetic population. */
+/**
+ * CP-IS in memory: the service core (`@cpis/service`, the same one the reference server
+ * runs) over a memory store, seeded with the synthetic population and answered by MSW.
+ */
 export function createCpisMockService(options: CpisMockServiceOptions = {}): CpisMockService {
   const now = options.now ?? (() => new Date());
-  const clock: Clock = { now, today: () => options.today ?? londonDate(now()) };
-  const store = new MockStore(
-    clock,
-    () => options.population ?? syntheticPopulation(clock.today()),
-  );
+  const today = (): string => options.today ?? londonDate(now());
   const baseUrl = (options.baseUrl ?? 'http://cpis.test').replace(/\/+$/, '');
+  const basePath = new URL(baseUrl || '/', 'http://base.invalid').pathname.replace(/\/+$/, '');
+  const store = new MemoryStore();
+  const tokens = mockTokens(now);
+  const checkDurationMs = options.checkDurationMs ?? 0;
+  const core = createService({
+    store,
+    verifyToken: tokens.verify,
+    devTokens: tokens.sign,
+    now,
+    basePath,
+    ...(options.keepAliveMs !== undefined && { streamHeartbeatMs: options.keepAliveMs }),
+    ...(checkDurationMs > 0 && {
+      checkDelay: () => new Promise<void>((resolve) => setTimeout(resolve, checkDurationMs)),
+    }),
+  });
+  const reset = (): void => {
+    // Open streams end, as they would on a server restart.
+    core.closeStreams();
+    store.clear();
+    store.load(
+      seedRecords(options.population ?? syntheticPopulation(today()), now().toISOString()),
+    );
+  };
+  reset();
   return {
     baseUrl,
-    handlers: createHandlers({
-      baseUrl,
-      store,
-      clock,
-      checkDurationMs: options.checkDurationMs ?? 0,
-      keepAliveMs: options.keepAliveMs ?? 15_000,
-    }),
+    handlers: [http.all(`${baseUrl}/*`, ({ request }) => core.handle(request))],
     state: store.state,
-    reset: () => store.reset(),
+    reset,
     tokenFor: (principal, tokenOptions) => signMockToken(principal, now(), tokenOptions),
   };
 }

@@ -1,7 +1,13 @@
-import { SignJWT, UnsecuredJWT, jwtVerify } from 'jose';
+/**
+ * The mock's bearer tokens: HS256 with a public secret (they only ever open the mock),
+ * verified by the core as the server verifies its own. `tokenFor` can also make the
+ * tokens the contract's access table says must be refused.
+ */
+import { SignJWT, UnsecuredJWT } from 'jose';
+import { devTokenClaims, hs256Tokens, type TokenClaims } from '@cpis/service';
 import type { components } from '@cpis/domain';
 
-export type TokenClaims = components['schemas']['TokenClaims'];
+export type { TokenClaims };
 type DevTokenRequest = components['schemas']['DevTokenRequest'];
 
 /** Who a token is for: the body of `POST /v1/dev/tokens` (a fixtures `DevPrincipal` fits). */
@@ -25,35 +31,39 @@ export const MOCK_TOKEN_AUDIENCE = 'cpis';
 /** The mock's HS256 secret. Public on purpose: these tokens only ever open the mock. */
 export const MOCK_TOKEN_SECRET = 'cpis-mock-hs256-secret-for-tests-only-never-production';
 
-const TWELVE_HOURS = 12 * 60 * 60;
+const hmacKeys = new Map<string, Promise<CryptoKey>>();
 
 /**
- * The HS256 key as a Web Crypto `CryptoKey`, made on first use. jose recognises a
+ * An HS256 key as a Web Crypto `CryptoKey`, made once per secret. jose recognises a
  * `CryptoKey` by its tag, in any realm; a `Uint8Array` key it recognises by `instanceof`,
  * which fails under jsdom, where `TextEncoder` and the global `Uint8Array` come from
  * different realms ("Received an instance of Uint8Array").
  */
-function hmacKey(text: string): () => Promise<CryptoKey> {
-  let key: Promise<CryptoKey> | undefined;
-  return () =>
-    (key ??= crypto.subtle.importKey(
+function hmacKey(secret: string): Promise<CryptoKey> {
+  let key = hmacKeys.get(secret);
+  if (key === undefined) {
+    key = crypto.subtle.importKey(
       'raw',
-      new TextEncoder().encode(text),
+      new TextEncoder().encode(secret),
       { name: 'HMAC', hash: 'SHA-256' },
       false,
       ['sign', 'verify'],
-    ));
+    );
+    hmacKeys.set(secret, key);
+  }
+  return key;
 }
-const secret = hmacKey(MOCK_TOKEN_SECRET);
-const wrongSecret = hmacKey(`${MOCK_TOKEN_SECRET}-but-not-quite`);
 
-/** `sub` when none is given: stable for the same name and organisation. */
-export function defaultSub(principal: Pick<TokenPrincipal, 'name' | 'odsCode'>): string {
-  const slug = principal.name
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-|-$/g, '');
-  return `dev:${principal.odsCode}:${slug}`;
+/** The mock's verifier and development-token signer, on the mock's clock. */
+export function mockTokens(now: () => Date): ReturnType<typeof hs256Tokens> {
+  return hs256Tokens({
+    secret: MOCK_TOKEN_SECRET,
+    issuer: MOCK_TOKEN_ISSUER,
+    audience: MOCK_TOKEN_AUDIENCE,
+    now,
+    // The mock's clock is the only clock: no skew to tolerate.
+    clockToleranceSeconds: 0,
+  });
 }
 
 /** The claims a token for `principal` carries, issued at `now`. */
@@ -62,20 +72,14 @@ export function claimsFor(
   now: Date,
   options: TokenOptions = {},
 ): TokenClaims {
-  const issuedAt = Math.floor(now.getTime() / 1000);
-  const lifetime = options.expiresInSeconds ?? TWELVE_HOURS;
-  return {
-    sub: principal.sub ?? defaultSub(principal),
-    name: principal.name,
-    role: principal.role,
-    orgType: principal.orgType,
-    odsCode: principal.odsCode,
-    orgName: principal.orgName,
-    activities: [...principal.activities],
-    iss: options.flaw === 'wrong-issuer' ? 'someone-else' : MOCK_TOKEN_ISSUER,
-    aud: options.flaw === 'wrong-audience' ? 'not-cpis' : MOCK_TOKEN_AUDIENCE,
-    exp: options.flaw === 'expired' ? issuedAt - 60 : issuedAt + lifetime,
-  };
+  const claims = devTokenClaims({ ...principal, activities: [...principal.activities] }, now, {
+    issuer: options.flaw === 'wrong-issuer' ? 'someone-else' : MOCK_TOKEN_ISSUER,
+    audience: options.flaw === 'wrong-audience' ? 'not-cpis' : MOCK_TOKEN_AUDIENCE,
+    ...(options.expiresInSeconds !== undefined && { expiresInSeconds: options.expiresInSeconds }),
+  });
+  return options.flaw === 'expired'
+    ? { ...claims, exp: Math.floor(now.getTime() / 1000) - 60 }
+    : claims;
 }
 
 /** A bearer token for `principal`, HS256-signed with the mock secret unless `flaw` says otherwise. */
@@ -84,52 +88,14 @@ export async function signMockToken(
   now: Date,
   options: TokenOptions = {},
 ): Promise<string> {
-  const { iss, aud, exp, ...claims } = claimsFor(principal, now, options);
+  const claims = claimsFor(principal, now, options);
   const issuedAt = Math.floor(now.getTime() / 1000);
-  if (options.flaw === 'alg-none') {
-    return new UnsecuredJWT(claims)
-      .setIssuer(iss)
-      .setAudience(aud)
-      .setIssuedAt(issuedAt)
-      .setExpirationTime(exp)
-      .encode();
-  }
-  return new SignJWT(claims)
+  if (options.flaw === 'alg-none')
+    return new UnsecuredJWT({ ...claims }).setIssuedAt(issuedAt).encode();
+  const secret =
+    options.flaw === 'bad-signature' ? `${MOCK_TOKEN_SECRET}-but-not-quite` : MOCK_TOKEN_SECRET;
+  return new SignJWT({ ...claims })
     .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
-    .setIssuer(iss)
-    .setAudience(aud)
     .setIssuedAt(issuedAt)
-    .setExpirationTime(exp)
-    .sign(await (options.flaw === 'bad-signature' ? wrongSecret : secret)());
-}
-
-const REQUIRED_CLAIMS = ['sub', 'name', 'role', 'orgType', 'odsCode', 'orgName', 'activities'];
-
-/**
- * The claims of a valid mock token, or `undefined`: verified as the server verifies —
- * HS256 only (so `alg: none` fails), `iss`, `aud` and `exp` checked against `now`.
- */
-export async function verifyMockToken(token: string, now: Date): Promise<TokenClaims | undefined> {
-  try {
-    const { payload } = await jwtVerify(token, await secret(), {
-      algorithms: ['HS256'],
-      issuer: MOCK_TOKEN_ISSUER,
-      audience: MOCK_TOKEN_AUDIENCE,
-      currentDate: now,
-      requiredClaims: ['exp', ...REQUIRED_CLAIMS],
-    });
-    return isTokenClaims(payload) ? payload : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-function isTokenClaims(payload: Record<string, unknown>): payload is TokenClaims {
-  const { orgType, activities } = payload;
-  return (
-    ['sub', 'name', 'role', 'odsCode', 'orgName'].every((k) => typeof payload[k] === 'string') &&
-    (orgType === 'health' || orgType === 'local-authority') &&
-    Array.isArray(activities) &&
-    activities.every((a) => typeof a === 'string')
-  );
+    .sign(await hmacKey(secret));
 }

@@ -10,9 +10,6 @@ import {
   type Auth,
 } from './auth.js';
 import type { JwtVerification } from './config.js';
-import { contractSchema, createContractAjv, loadContract } from './contract.js';
-
-const validateClaims = contractSchema(createContractAjv(loadContract().document), 'TokenClaims');
 const ISSUER = 'https://idp.example';
 const AUDIENCE = 'cpis';
 const claims = {
@@ -30,7 +27,6 @@ const auth = (verification: JwtVerification): Promise<Auth> =>
     verification,
     issuer: ISSUER,
     audience: AUDIENCE,
-    validateClaims,
     now: () => new Date(),
   });
 

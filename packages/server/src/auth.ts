@@ -1,13 +1,25 @@
 /**
  * Bearer tokens (jose). Development mode signs and verifies HS256 with a shared secret;
  * production mode verifies only, against a JWKS URL or a public key. `iss`, `aud` and
- * `exp` are always checked, the algorithm is always from an allow-list (so `alg: none`
- * and algorithm confusion are refused), and the claims must have the contract's shape.
+ * `exp` are always checked and the algorithm is always from an allow-list (so `alg: none`
+ * and algorithm confusion are refused). What a verified payload must hold (the contract's
+ * claims, their lengths, well-formed text) is the service core's rule (`principalOf`).
  */
 import { createPublicKey } from 'node:crypto';
-import type { ValidateFunction } from 'ajv/dist/2020.js';
 import {
-  SignJWT,
+  AuthenticationError,
+  AuthUnavailableError,
+  bearerToken,
+  describeJoseError,
+  hs256Tokens,
+  principalOf,
+  type DevTokenRequest,
+  type DevTokenSigner,
+  type Principal,
+  type TokenClaims,
+  type TokenVerifier,
+} from '@cpis/service';
+import {
   createRemoteJWKSet,
   importJWK,
   importSPKI,
@@ -16,59 +28,31 @@ import {
   type JWK,
   type JWTVerifyGetKey,
 } from 'jose';
-import type { components } from '@cpis/domain';
 import type { JwtVerification } from './config.js';
-import { illFormedText } from './validation.js';
 
-export type TokenClaims = components['schemas']['TokenClaims'];
-export type DevTokenRequest = components['schemas']['DevTokenRequest'];
+export { AuthenticationError, AuthUnavailableError, type DevTokenRequest, type TokenClaims };
+export { defaultSubject } from '@cpis/service';
 
-/** The verified caller, as the handlers see it. */
-export interface AuthenticatedPrincipal {
-  sub: string;
-  name: string;
-  role: string;
-  orgType: 'health' | 'local-authority';
-  odsCode: string;
-  orgName: string;
-  activities: string[];
-}
-
-export class AuthenticationError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'AuthenticationError';
-  }
-}
-
-/** The keys to verify with could not be fetched (the identity provider is unreachable): 503, not 401. */
-export class AuthUnavailableError extends Error {
-  constructor(message: string, options?: ErrorOptions) {
-    super(message, options);
-    this.name = 'AuthUnavailableError';
-  }
-}
+/** The verified caller, as the core sees it. */
+export type AuthenticatedPrincipal = Principal;
 
 export interface AuthOptions {
   verification: JwtVerification;
   issuer: string;
   audience: string;
-  /** The contract's `TokenClaims` schema, compiled. */
-  validateClaims: ValidateFunction;
   now: () => Date;
   /** Seconds of clock skew tolerated on `exp`. */
   clockToleranceSeconds?: number;
 }
 
 export interface Auth {
+  /** An `Authorization` header to the principal it names, or `AuthenticationError`. */
   verify(authorization: string | undefined): Promise<AuthenticatedPrincipal>;
+  /** A bare token to its verified payload: the service core's `TokenVerifier`. */
+  verifyToken: TokenVerifier;
   /** Development mode only: signs a token for anyone. */
-  readonly sign:
-    ((request: DevTokenRequest) => Promise<{ token: string; claims: TokenClaims }>) | null;
+  readonly sign: DevTokenSigner | null;
 }
-
-/** How long a development token lives. */
-export const DEV_TOKEN_TTL_SECONDS = 12 * 60 * 60;
 
 const ASYMMETRIC_ALGORITHMS = [
   'RS256',
@@ -83,129 +67,55 @@ const ASYMMETRIC_ALGORITHMS = [
   'EdDSA',
 ];
 
-// The contract leaves these lengths to the request schemas; a token must fit the responses
-// its claims end up in (`Setting.name`, `NotificationUser`).
-const CLAIM_MAX_LENGTHS = { name: 200, orgName: 200, role: 100, sub: 200 } as const;
-
 export async function createAuth(options: AuthOptions): Promise<Auth> {
-  const { key, algorithms } = await verificationKey(options.verification);
-  const verifyWith =
-    typeof key === 'function'
-      ? (token: string) => jwtVerify(token, key, verifyOptions())
-      : (token: string) => jwtVerify(token, key, verifyOptions());
   const tolerance = options.clockToleranceSeconds ?? 30;
-
-  async function verify(authorization: string | undefined): Promise<AuthenticatedPrincipal> {
-    if (authorization === undefined || authorization === '') {
-      throw new AuthenticationError('A bearer token is required.');
-    }
-    const match = /^Bearer +([A-Za-z0-9._~+/-]+=*)$/i.exec(authorization.trim());
-    if (match === null)
-      throw new AuthenticationError('The Authorization header must be "Bearer <token>".');
-    const token = match[1] as string;
-    let payload: Record<string, unknown>;
-    try {
-      payload = (await verifyWith(token)).payload;
-    } catch (error) {
-      if (options.verification.kind === 'jwks' && !isTokenError(error)) {
-        throw new AuthUnavailableError('The signing keys could not be fetched.', { cause: error });
-      }
-      throw new AuthenticationError(describeJoseError(error));
-    }
-    if (!options.validateClaims(payload)) {
-      throw new AuthenticationError('The token does not carry the claims CP-IS needs.');
-    }
-    const claims = payload as unknown as TokenClaims;
-    // A name that no database can store as sent (a lone surrogate or NUL) would be changed on the
-    // way into the audit and the LA's notification: refused, as a body holding one is.
-    if (illFormedText(payload) !== undefined) {
-      throw new AuthenticationError('The token holds text that is not valid Unicode.');
-    }
-    for (const [claim, max] of Object.entries(CLAIM_MAX_LENGTHS)) {
-      const value = claims[claim as keyof typeof CLAIM_MAX_LENGTHS];
-      if (value.length === 0 || value.length > max) {
-        throw new AuthenticationError(`The token's ${claim} claim must be 1 to ${max} characters.`);
-      }
-    }
-    return {
-      sub: claims.sub,
-      name: claims.name,
-      role: claims.role,
-      orgType: claims.orgType,
-      odsCode: claims.odsCode,
-      orgName: claims.orgName,
-      activities: [...claims.activities],
-    };
-  }
-
-  function verifyOptions() {
-    return {
+  let verifyToken: TokenVerifier;
+  let sign: DevTokenSigner | null = null;
+  if (options.verification.kind === 'secret') {
+    // Development: the service core's HS256 tokens, the same the mock uses.
+    const tokens = hs256Tokens({ ...options, secret: options.verification.secret });
+    verifyToken = tokens.verify;
+    sign = tokens.sign;
+  } else {
+    const verification = options.verification;
+    const { key, algorithms } = await verificationKey(verification);
+    const verifyOptions = () => ({
       issuer: options.issuer,
       audience: options.audience,
       algorithms,
       requiredClaims: ['exp', 'sub'],
       clockTolerance: tolerance,
       currentDate: options.now(),
+    });
+    verifyToken = async (token) => {
+      try {
+        return typeof key === 'function'
+          ? (await jwtVerify(token, key, verifyOptions())).payload
+          : (await jwtVerify(token, key, verifyOptions())).payload;
+      } catch (error) {
+        if (verification.kind === 'jwks' && !isTokenError(error)) {
+          throw new AuthUnavailableError('The signing keys could not be fetched.', {
+            cause: error,
+          });
+        }
+        throw new AuthenticationError(describeJoseError(error));
+      }
     };
   }
-
-  const secretKey = options.verification.kind === 'secret' ? (key as CryptoKey) : null;
-  const sign =
-    secretKey === null
-      ? null
-      : async (request: DevTokenRequest): Promise<{ token: string; claims: TokenClaims }> => {
-          const now = Math.floor(options.now().getTime() / 1000);
-          const claims: TokenClaims = {
-            sub: request.sub ?? defaultSubject(request.name, request.odsCode),
-            name: request.name,
-            role: request.role,
-            orgType: request.orgType,
-            odsCode: request.odsCode,
-            orgName: request.orgName,
-            activities: [...request.activities],
-            iss: options.issuer,
-            aud: options.audience,
-            exp: now + DEV_TOKEN_TTL_SECONDS,
-          };
-          const token = await new SignJWT({ ...claims })
-            .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
-            .setIssuedAt(now)
-            .sign(secretKey);
-          return { token, claims };
-        };
-
-  return { verify, sign };
-}
-
-/** `sub` when a dev token request has none: stable for the same name and organisation. */
-export function defaultSubject(name: string, odsCode: string): string {
-  const slug = name
-    .normalize('NFKD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-+|-+$/g, '');
-  return `${slug === '' ? 'user' : slug}@${odsCode.toLowerCase()}`;
+  return {
+    verify: async (authorization) =>
+      principalOf(await verifyToken(bearerToken(authorization ?? null))),
+    verifyToken,
+    sign,
+  };
 }
 
 type VerificationKey = CryptoKey | JWTVerifyGetKey;
 
 async function verificationKey(
-  verification: JwtVerification,
+  verification: Exclude<JwtVerification, { kind: 'secret' }>,
 ): Promise<{ key: VerificationKey; algorithms: string[] }> {
   switch (verification.kind) {
-    case 'secret':
-      // Imported once: jose would otherwise import raw key bytes on every verification.
-      return {
-        key: await crypto.subtle.importKey(
-          'raw',
-          new TextEncoder().encode(verification.secret),
-          { name: 'HMAC', hash: 'SHA-256' },
-          false,
-          ['sign', 'verify'],
-        ),
-        algorithms: ['HS256'],
-      };
     case 'jwks':
       return {
         key: createRemoteJWKSet(new URL(verification.url), { cooldownDuration: 30_000 }),
@@ -268,26 +178,4 @@ function isTokenError(error: unknown): boolean {
     code === 'ERR_JWKS_NO_MATCHING_KEY' ||
     code === 'ERR_JWKS_MULTIPLE_MATCHING_KEYS'
   );
-}
-
-function describeJoseError(error: unknown): string {
-  const code = (error as { code?: string }).code;
-  switch (code) {
-    case 'ERR_JWT_EXPIRED':
-      return 'The token has expired.';
-    case 'ERR_JWT_CLAIM_VALIDATION_FAILED': {
-      const claim = (error as { claim?: string }).claim;
-      return `The token's ${claim ?? 'claims'} claim is not acceptable.`;
-    }
-    case 'ERR_JWS_SIGNATURE_VERIFICATION_FAILED':
-      return 'The token signature is not valid.';
-    case 'ERR_JOSE_ALG_NOT_ALLOWED':
-    case 'ERR_JOSE_NOT_SUPPORTED':
-      return 'The token is not signed with an accepted algorithm.';
-    case 'ERR_JWKS_NO_MATCHING_KEY':
-    case 'ERR_JWKS_MULTIPLE_MATCHING_KEYS':
-      return 'No key matches the token.';
-    default:
-      return 'The token is not valid.';
-  }
 }

@@ -3,6 +3,7 @@
  * that caused it, so a refused start says exactly what to fix.
  */
 import { existsSync } from 'node:fs';
+import { STREAM_HEARTBEAT_MS } from '@cpis/domain';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -257,7 +258,7 @@ export function loadConfig(env: Env = process.env): ServerConfig {
     logLevel,
     seed: !production,
     examplesDir: !production && existsSync(examples) ? examples : null,
-    streamHeartbeatMs: 15_000,
+    streamHeartbeatMs: STREAM_HEARTBEAT_MS,
     maxStreamsPerUser,
     requestTimeoutMs,
     headersTimeoutMs,

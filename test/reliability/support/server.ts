@@ -5,9 +5,9 @@
  * HTTP calls whose answers are checked against the contract, and fast-check seeds.
  */
 import { nhsNumberCheckDigit } from '@cpis/domain';
-import type { TokenClaims } from '../../../packages/server/src/auth.ts';
-import type { ServerConfig } from '../../../packages/server/src/config.ts';
-import type { Store } from '../../../packages/server/src/store/store.ts';
+import type { TokenClaims } from '@cpis/server/testing';
+import type { ServerConfig } from '@cpis/server/testing';
+import type { Store } from '@cpis/server/testing';
 import {
   assertContract,
   createTestServer,
@@ -15,7 +15,7 @@ import {
   type TestClock,
   type TestServer,
   type TokenOptions,
-} from '../../../packages/server/src/testing/harness.ts';
+} from '@cpis/server/testing';
 import type { SuiteLog } from './logs.ts';
 
 export type Claims = Partial<TokenClaims> & Pick<TokenClaims, 'sub'>;

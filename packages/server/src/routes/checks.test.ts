@@ -3,7 +3,7 @@ import { addDays, londonDate } from '@cpis/domain';
 import { authorities, personas, principals } from '@cpis/mock/fixtures';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { CheckResult } from '../store/store.js';
-import { bodyHash } from './checks.js';
+import { bodyHash } from '@cpis/service';
 import {
   bearer,
   createTestServer,
@@ -486,10 +486,11 @@ forEachEngine(() => {
 
       it('answers 409 while a check with that key is in progress', async () => {
         const key = randomUUID();
+        // Keys are scoped to the user and the organisation.
         await s.app.cpis.store.claimIdempotencyKey({
           scope: { userSub: 'test-edNurse', orgOds: principals.edNurse.odsCode },
           key,
-          bodyHash: bodyHash(unscheduled(nhsNumber)),
+          bodyHash: await bodyHash(unscheduled(nhsNumber)),
           now: s.clock.now(),
           keepMs: DAY,
           staleMs: 60_000,

@@ -1,5 +1,6 @@
 import { personas } from '@cpis/mock/fixtures';
 import type { components } from '@cpis/domain';
+import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   assertContract,
@@ -322,6 +323,26 @@ forEachEngine(() => {
       const text = response.text();
       await own.close();
       await expect(text).resolves.toContain(': connected');
+    });
+
+    it('closes at once after a client aborted its stream, whatever connection it opened next', async () => {
+      const own = await createTestServer();
+      const address = await own.app.listen({ port: 0, host: '127.0.0.1' });
+      const token = bearer(await own.token(principalClaims('towerHamletsSocialWorker')));
+      const aborted = new AbortController();
+      const response = await fetch(`${address}/v1/authorities/${TH}/notifications/stream`, {
+        headers: token,
+        signal: aborted.signal,
+      });
+      await response.body?.getReader().read();
+      aborted.abort();
+      // An idle connection with no request on it: what fetch leaves behind after an abort.
+      const idle = connect(Number(new URL(address).port), '127.0.0.1');
+      await new Promise((resolve) => idle.once('connect', resolve));
+      const started = Date.now();
+      await own.close();
+      expect(Date.now() - started).toBeLessThan(1000);
+      idle.destroy();
     });
   });
 });

@@ -4,6 +4,10 @@
  * is time order), calendar dates are `YYYY-MM-DD` text, booleans are 0/1 integers and
  * structured values are JSON text.
  */
+import type { components } from '@cpis/domain';
+
+type Schemas = components['schemas'];
+
 export interface AuthoritiesTable {
   ods_code: string;
   name: string;
@@ -27,7 +31,7 @@ export interface PlansTable {
   authority_ods: string;
   plan_id: string;
   nhs_number: string;
-  type: 'CPP' | 'LAC' | 'UCPP';
+  type: Schemas['PlanType'];
   start_date: string;
   end_date: string | null;
   expected_delivery_date: string | null;
@@ -49,10 +53,10 @@ export interface ChecksTable {
   org_name: string;
   nhs_number: string;
   nhs_number_verified: number;
-  access_context: 'unscheduled' | 'scheduled';
+  access_context: Schemas['AccessContext'];
   reason_code: string;
   reason_comment: string | null;
-  outcome: 'record-found' | 'no-record';
+  outcome: Schemas['CheckResult']['outcome'];
   /** JSON array of the ODS codes told about this check. */
   notified: string;
   /** JSON of the CheckResult. */

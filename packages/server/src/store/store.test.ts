@@ -7,8 +7,9 @@ import { sql } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
 import { InProcessNotifyBus, RESYNC_SEQ, type NotificationEvent } from '../notify-bus.js';
 import { forEachEngine, type TestEngine } from '../testing/engines.js';
-import { seedIfEmpty } from './seed.js';
+import { seedIfEmpty } from '@cpis/service';
 import { createSqliteEngine } from './sqlite.js';
+import { createStorage } from './storage.js';
 import { Store } from './store.js';
 
 const stores: Store[] = [];
@@ -184,8 +185,9 @@ forEachEngine((engine) => {
     it('loads the synthetic population into an empty database, once', async () => {
       const store = await open();
       const population = syntheticPopulation('2026-03-01');
-      expect(await seedIfEmpty(store, population, NOW)).toBe(true);
-      expect(await seedIfEmpty(store, population, NOW)).toBe(false);
+      const storage = createStorage(store.engine);
+      expect(await seedIfEmpty(storage, population, NOW)).toBe(true);
+      expect(await seedIfEmpty(storage, population, NOW)).toBe(false);
       const plans = await store.db.selectFrom('plans').selectAll().execute();
       expect(plans).toHaveLength(population.plans.length);
       const entries = await store.db.selectFrom('access_entries').selectAll().execute();

@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Kysely, Transaction } from 'kysely';
 import type { components } from '@cpis/domain';
+import type { FeedOrder } from '@cpis/service';
 import type { Engine } from './engine.js';
 import { migrateToLatest } from './migrations.js';
 import { prepare, type Slot } from './prepared.js';
@@ -540,7 +541,7 @@ export class Store {
 export interface NotificationRange {
   afterSeq: number;
   limit: number;
-  order: 'asc' | 'desc';
+  order: FeedOrder;
 }
 
 /**
