@@ -1,4 +1,6 @@
-export * from './fixtures.js';
+// The population, re-exported directly: through ./fixtures.js, tsup's shared chunk dropped
+// the re-export of the external package, and vendors lost `personas` and `principals`.
+export * from '@cpis/population';
 export { createMockFetch, UNHANDLED_REQUEST_TYPE, type MockFetchOptions } from './mock-fetch.js';
 export { PROBLEM_KINDS, type ProblemKind } from '@cpis/domain';
 export {
