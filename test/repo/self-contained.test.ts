@@ -33,7 +33,7 @@ const text = (file: string): string => {
   }
 };
 
-/** `../shared/…`, the workplace folder beside the clone, or an absolute workplace path. */
+/** The workplace folder beside the clone (by a relative path upward), or an absolute workplace path. */
 const OUTSIDE = /(?:\.\.\/)+shared\/|(?<![\w.])\/work\/(?:main|shared)\b/;
 
 /** Relative paths in source that climb out of the repository from the file that names them. */
