@@ -22,39 +22,42 @@ const esbuild = require('esbuild');
 const { Parser } = require('acorn');
 const { SourceMapConsumer } = require('source-map-js');
 
-/** The pieces, in the order they are added up; the first rule that matches a source wins. */
+/**
+ * The pieces, in the order they are added up, each with the layer it belongs to; the first
+ * rule that matches a source wins.
+ */
 const PIECES = [
-  ['lit-html', /\/lit-html\//],
-  ['@lit/reactive-element (ReactiveElement)', /reactive-element\/src\/reactive-element/],
-  ['@lit/reactive-element (css-tag)', /reactive-element\/src\/css-tag/],
-  ['lit-element', /\/lit-element\//],
-  ['@lit/task', /@lit\/task\//],
-  ['@lit/context', /@lit\/context\//],
-  ['openapi-fetch', /openapi-fetch\//],
-  ['eventsource-parser', /eventsource-parser\//],
-  ['domain: NHS number, reason rules', /packages\/domain\//],
-  ['SDK: createCpisClient', /sdk\/src\/(client|index)\.ts/],
-  ['SDK: transport (retries, timeouts, auth)', /sdk\/src\/transport\.ts/],
-  ['SDK: abortable', /sdk\/src\/abortable\.ts/],
-  ['SDK: answer guard', /sdk\/src\/answer-guard\.ts/],
-  ['SDK: errors', /sdk\/src\/errors\.ts/],
-  ['SDK: NHS number input, config', /sdk\/src\/(nhs-number-input|config)\.ts/],
-  ['SDK: stream', /sdk\/src\/stream\.ts/],
-  ['elements: shared styles', /elements\/src\/styles\//],
-  ['banner: styles', /flag-banner\.styles\.ts/],
-  ['banner', /flag-banner\/flag-banner\.ts/],
-  ['dialog: styles', /access-reason-dialog\.styles\.ts/],
-  ['dialog', /access-reason-dialog\/access-reason-dialog\.ts/],
-  ['access history (+ styles)', /access-history\//],
-  ['notification inbox (+ styles)', /notification-inbox\//],
-  ['icons', /internal\/icons\.ts/],
-  ['words (plan types, reasons)', /internal\/words\.ts/],
-  ['dates, phone links', /internal\/format\.ts/],
-  ['events', /elements\/src\/events\.ts/],
-  ['context (client controller)', /elements\/src\/context\.ts/],
-  ['problem state, define', /internal\/(problem-state|define-element)\.ts/],
-  ['elements: index, registry', /elements\/src\/(index|elements)\.ts/],
-  ['licence comments, entry', /./],
+  ['lit-html', /\/lit-html\//, 'Lit'],
+  ['@lit/reactive-element (ReactiveElement)', /reactive-element\/src\/reactive-element/, 'Lit'],
+  ['@lit/reactive-element (css-tag)', /reactive-element\/src\/css-tag/, 'Lit'],
+  ['lit-element', /\/lit-element\//, 'Lit'],
+  ['@lit/task', /@lit\/task\//, 'Lit'],
+  ['@lit/context', /@lit\/context\//, 'Lit'],
+  ['openapi-fetch', /openapi-fetch\//, 'openapi-fetch (the SDK client underneath, `raw`)'],
+  ['eventsource-parser', /eventsource-parser\//, 'eventsource-parser (the stream)'],
+  ['domain: NHS number, reason rules', /packages\/domain\//, 'SDK and domain'],
+  ['SDK: createCpisClient', /sdk\/src\/(client|index)\.ts/, 'SDK and domain'],
+  ['SDK: transport (retries, timeouts, auth)', /sdk\/src\/transport\.ts/, 'SDK and domain'],
+  ['SDK: abortable', /sdk\/src\/abortable\.ts/, 'SDK and domain'],
+  ['SDK: answer guard', /sdk\/src\/answer-guard\.ts/, 'SDK and domain'],
+  ['SDK: errors', /sdk\/src\/errors\.ts/, 'SDK and domain'],
+  ['SDK: NHS number input, config', /sdk\/src\/(nhs-number-input|config)\.ts/, 'SDK and domain'],
+  ['SDK: stream', /sdk\/src\/stream\.ts/, 'SDK and domain'],
+  ['elements: shared styles', /elements\/src\/styles\//, 'elements'],
+  ['banner: styles', /flag-banner\.styles\.ts/, 'elements'],
+  ['banner', /flag-banner\/flag-banner\.ts/, 'elements'],
+  ['dialog: styles', /access-reason-dialog\.styles\.ts/, 'elements'],
+  ['dialog', /access-reason-dialog\/access-reason-dialog\.ts/, 'elements'],
+  ['access history (+ styles)', /access-history\//, 'elements'],
+  ['notification inbox (+ styles)', /notification-inbox\//, 'elements'],
+  ['icons', /internal\/icons\.ts/, 'elements'],
+  ['words (plan types, reasons)', /internal\/words\.ts/, 'elements'],
+  ['dates, phone links', /internal\/format\.ts/, 'elements'],
+  ['events', /elements\/src\/events\.ts/, 'elements'],
+  ['context (client controller)', /elements\/src\/context\.ts/, 'elements'],
+  ['problem state, define', /internal\/(problem-state|define-element)\.ts/, 'elements'],
+  ['elements: index, registry', /elements\/src\/(index|elements)\.ts/, 'elements'],
+  ['licence comments, entry', /./, 'licence comments (kept by esbuild)'],
 ];
 
 const name = process.argv[2] ?? 'banner + dialog + SDK + lit';
@@ -121,7 +124,11 @@ function report(code, map) {
   })(ast);
 
   const gz = (s) => gzipSync(Buffer.from(s), { level: 9 }).length;
-  const keep = (wanted) => [...code].filter((_, i) => wanted(piece[i])).join('');
+  const keep = (wanted) => {
+    let out = '';
+    for (let i = 0; i < code.length; i++) if (wanted(i)) out += code[i];
+    return out;
+  };
   const total = gz(code);
   const rows = [];
   let before = 0;
@@ -135,9 +142,30 @@ function report(code, map) {
       }
     }
     if (!min) continue;
-    const upTo = gz(keep((q) => q <= p));
-    const without = total - gz(keep((q) => q !== p));
+    const upTo = gz(keep((i) => piece[i] <= p));
+    const without = total - gz(keep((i) => piece[i] !== p));
     rows.push(`| ${PIECES[p][0]} | ${min} | ${upTo - before} | ${without} | ${textBytes} |`);
+    before = upTo;
+  }
+  // The same bytes by layer, the elements' split into code and text (words, CSS, SVG).
+  const layerOf = (i) => {
+    const layer = PIECES[piece[i]][2];
+    if (layer !== 'elements') return layer;
+    return text[i] ? 'elements: text (words, CSS, SVG paths)' : 'elements: code';
+  };
+  const order = [...new Set(PIECES.map(([, , layer]) => layer))]
+    .filter((layer) => layer !== 'elements')
+    .concat('elements: code', 'elements: text (words, CSS, SVG paths)');
+  const layerRows = [];
+  const added = new Set();
+  before = 0;
+  for (const layer of order) {
+    let min = 0;
+    for (let i = 0; i < code.length; i++) if (layerOf(i) === layer) min++;
+    if (!min) continue;
+    added.add(layer);
+    const upTo = gz(keep((i) => added.has(layerOf(i))));
+    layerRows.push(`| ${layer} | ${min} | ${upTo - before} |`);
     before = upTo;
   }
   console.log(`### ${name}
@@ -148,5 +176,12 @@ import project).
 | piece | min | gzip, cumulative | gzip, without it | text (min) |
 | --- | ---: | ---: | ---: | ---: |
 ${rows.join('\n')}
-| **total** | **${code.length}** | **${total}** | | |`);
+| **total** | **${code.length}** | **${total}** | | |
+
+By layer (cumulative, in this order):
+
+| layer | min | gzip, cumulative |
+| --- | ---: | ---: |
+${layerRows.join('\n')}
+| **total** | **${code.length}** | **${total}** |`);
 }
