@@ -7,6 +7,7 @@ import {
   type SVGTemplateResult,
   type TemplateResult,
 } from 'lit';
+import { Task, TaskStatus, initialState } from '@lit/task';
 import {
   REASON_CODES,
   formatNhsNumber,
@@ -211,10 +212,10 @@ export class CpisFlagBanner extends LitElement {
   /** The last outcome an event told the host about. */
   #told?: CheckOutcome;
 
-  /** The request the running (or finished) check is for, its abort, and its outcome once in. */
-  #started?: CheckRequest;
-  #abort?: AbortController;
-  #outcome?: CheckOutcome;
+  readonly #task = new Task<[CheckRequest | undefined], CheckOutcome>(this, {
+    args: () => [this.request],
+    task: ([request], { signal }) => (request ? this.#check(request, signal) : initialState),
+  });
 
   constructor() {
     super();
@@ -233,7 +234,7 @@ export class CpisFlagBanner extends LitElement {
   protected override willUpdate(changed: PropertyValues<this>): void {
     super.willUpdate(changed);
     const target = this.#target();
-    // A new patient view: drop the old check at once. #start then aborts its request.
+    // A new patient view: drop the old check at once. The task then aborts its request.
     if (this.request && !sameTarget(this.request, target)) {
       this.request = undefined;
     }
@@ -252,8 +253,7 @@ export class CpisFlagBanner extends LitElement {
   }
 
   protected override update(changed: PropertyValues<this>): void {
-    // After willUpdate, so a check just started shows as checking.
-    if (this.request !== this.#started) this.#start(this.request);
+    // After willUpdate and the task's hostUpdate, so a check just started shows as checking.
     this.#view = this.#deriveView();
     if (this.getAttribute('data-state') !== this.#view.state) {
       this.setAttribute('data-state', this.#view.state);
@@ -307,28 +307,6 @@ export class CpisFlagBanner extends LitElement {
       ></cpis-access-reason-dialog>`;
   }
 
-  /**
-   * Starts the check for `request`, after aborting the one before: a new patient view or a
-   * new check supersedes it, and its answer, even one that ignores the abort, is dropped.
-   * (A hand-written task: @lit/task did the same in 0.7 kB of the banner's bundle.)
-   */
-  #start(request: CheckRequest | undefined): void {
-    this.#started = request;
-    this.#abort?.abort();
-    this.#outcome = undefined;
-    if (!request) return;
-    const { signal } = (this.#abort = new AbortController());
-    this.#check(request, signal).then(
-      (outcome) => {
-        if (signal.aborted) return;
-        this.#outcome = outcome;
-        this.requestUpdate();
-      },
-      // #check rejects only once aborted: a superseded run, dropped.
-      () => {},
-    );
-  }
-
   async #check(request: CheckRequest, signal: AbortSignal): Promise<CheckOutcome> {
     const { client, nhsNumber, accessContext, reason, idempotencyKey } = request;
     this.dispatchEvent(new CpisCheckStartEvent({ nhsNumber, accessContext }));
@@ -344,7 +322,7 @@ export class CpisFlagBanner extends LitElement {
       signal.throwIfAborted();
       return { request, result };
     } catch (error) {
-      // Superseded by a new patient view or a new check: #start drops this run.
+      // Superseded by a new patient view or a new check: the task drops this run.
       if (signal.aborted) throw error;
       return { request, error, state: problemState(error), at: new Date() };
     }
@@ -397,7 +375,7 @@ export class CpisFlagBanner extends LitElement {
     const { nhsNumber } = target;
     const request = this.request;
     if (!request || !sameTarget(request, target)) return { state: 'not-checked', nhsNumber };
-    const outcome = this.#outcome;
+    const outcome = this.#task.status === TaskStatus.COMPLETE ? this.#task.value : undefined;
     if (outcome?.request !== request) return { state: 'checking', nhsNumber };
     if (!('result' in outcome)) return { ...outcome, nhsNumber, outcome };
     // Unreachable through #check; kept so no path can show another patient's answer.
