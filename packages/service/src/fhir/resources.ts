@@ -88,7 +88,8 @@ export function careTeamOf(plan: Plan, nhsNumber: string | undefined): FhirResou
 /**
  * A plan as the Patient Flags API gives it: a CP-IS Flag whose `flag-detail` is a CarePlan,
  * whose `careTeam` is the authority's CareTeam. Flag and CarePlan name the person by
- * NHS-number identifier.
+ * NHS-number identifier. All three have the plan's id (an id is unique per resource type),
+ * so the plan id a client reads from the CarePlan is the plan's.
  */
 export function flagResourcesOf(
   plan: Plan,
@@ -97,12 +98,10 @@ export function flagResourcesOf(
   const id = fhirIdOfPlan(plan.planId);
   const ended = plan.status === 'ended';
   const careTeam = careTeamOf(plan, undefined);
-  const careTeamId = `${id}-team`;
-  const carePlanId = `${id}-plan`;
   const flag: FhirResource = {
     resourceType: 'Flag',
-    id: `${id}-flag`,
-    extension: [{ url: FLAG_DETAIL, valueReference: { reference: `CarePlan/${carePlanId}` } }],
+    id,
+    extension: [{ url: FLAG_DETAIL, valueReference: { reference: `CarePlan/${id}` } }],
     status: ended ? 'inactive' : 'active',
     code: {
       coding: [
@@ -118,15 +117,15 @@ export function flagResourcesOf(
   };
   const carePlan: FhirResource = {
     resourceType: 'CarePlan',
-    id: carePlanId,
+    id,
     status: ended ? 'completed' : 'active',
     intent: 'plan',
     category: category(plan.type),
     subject: nhsNumberReference(nhsNumber),
     period: period(plan),
-    careTeam: [{ reference: `CareTeam/${careTeamId}`, display: plan.responsibleAuthority.name }],
+    careTeam: [{ reference: `CareTeam/${id}`, display: plan.responsibleAuthority.name }],
   };
-  return [flag, carePlan, { ...careTeam, id: careTeamId }];
+  return [flag, carePlan, careTeam];
 }
 
 /**
