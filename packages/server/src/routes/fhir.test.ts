@@ -245,6 +245,30 @@ forEachEngine(() => {
       ]);
     });
 
+    it('lets a browser page send TraceID and IsUnscheduledAccessEvent, and read TraceID (CORS)', async () => {
+      await s.close();
+      s = await createTestServer({ corsOrigins: ['http://localhost:6006'] });
+      const preflight = await s.app.inject({
+        method: 'OPTIONS',
+        url: `/cpis/FHIR/R4/CareTeam?${patient(NO_RECORD)}`,
+        headers: {
+          origin: 'http://localhost:6006',
+          'access-control-request-method': 'GET',
+          'access-control-request-headers': 'authorization,traceid,isunscheduledaccessevent',
+        },
+      });
+      expect(preflight.statusCode).toBe(204);
+      expect(String(preflight.headers['access-control-allow-headers'])).toMatch(
+        /TraceID.*IsUnscheduledAccessEvent/,
+      );
+      const answer = await s.inject({
+        method: 'GET',
+        url: '/cpis/FHIR/R4/metadata',
+        headers: { origin: 'http://localhost:6006' },
+      });
+      expect(String(answer.headers['access-control-expose-headers'])).toContain('TraceID');
+    });
+
     it('a rate-limited FHIR request is refused as an OperationOutcome, not problem+json', async () => {
       await s.close();
       s = await createTestServer({ rateLimitPerMinute: 1 });
