@@ -117,7 +117,7 @@ describe('the first screen', () => {
     expect(text).toMatch(/ \d{2}-[A-Z][a-z]{2}-\d{4} \d{2}:\d{2} NHS No\. \d{3} \d{3} \d{4} /);
   });
 
-  it('says "No reason given" for a look-up through NHS England’s CP-IS FHIR API, and never makes one up', async () => {
+  it('says there was no reason given for a look-up through NHS England’s CP-IS FHIR API, and never makes one up', async () => {
     const mock = await mockClient({ principal: la });
     const nurse = await mock.service.tokenFor(principals.edNurse);
     const mockFetch = createMockFetch(mock.service.handlers);
