@@ -15,6 +15,12 @@ import { CsvBodyGuard, JsonBodyGuard, MAX_JSON_DEPTH, type BodyGuard } from './b
 import { batchPlans, deletePlan, listPlans, putPlan } from './plans.js';
 import { getAuthority, putAuthority } from './authorities.js';
 import { createCheck, getCheck } from './checks.js';
+import {
+  getFhirCapabilityStatement,
+  searchAuditEvent,
+  searchCareTeam,
+  searchPatientFlag,
+} from './fhir/handlers.js';
 import { json, type OperationContext, type StreamRegistry } from './context.js';
 import { compileContract, fieldErrors, type Operation, type RequestPart } from './contract.js';
 import { requestIdOf } from './ids.js';
@@ -110,6 +116,10 @@ const HANDLERS: Record<string, Handler> = {
   batchPlans,
   listNotifications,
   streamNotifications,
+  searchCareTeam,
+  searchAuditEvent,
+  searchPatientFlag,
+  getFhirCapabilityStatement,
   getHealth: async (ctx) =>
     (await ctx.store.ping()) ? json({ status: 'ok' }) : json({ status: 'unavailable' }, 503),
   createDevToken: async (ctx) => {

@@ -13,7 +13,7 @@ import { CpisClientController } from '../context.js';
 import { isoOrEmpty, londonDateTime, londonTime } from '../internal/format.js';
 import { infoIcon, setupIcon, warningIcon } from '../internal/icons.js';
 import { problemState } from '../internal/problem-state.js';
-import { REASON_LABELS } from '../internal/words.js';
+import { NO_REASON_GIVEN, REASON_LABELS } from '../internal/words.js';
 import { notificationInboxStyles } from './notification-inbox.styles.js';
 
 /** What the inbox shows now. */
@@ -282,7 +282,11 @@ function renderNotification(n: Notification): TemplateResult {
       <dd>${n.user.name}, ${n.user.role}</dd>
       <dt>Reason</dt>
       <dd>
-        ${REASON_LABELS[n.reason.code] ?? n.reason.code}${n.reason.comment ? `: ${n.reason.comment}` : ''}
+        ${
+          n.reason === null
+            ? NO_REASON_GIVEN
+            : `${REASON_LABELS[n.reason.code] ?? n.reason.code}${n.reason.comment ? `: ${n.reason.comment}` : ''}`
+        }
       </dd>
       <dt>Plans</dt>
       <dd>${n.planIds.join(', ')}</dd>
