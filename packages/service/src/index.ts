@@ -36,6 +36,7 @@ export {
   describeJoseError,
   devTokenClaims,
   hs256Tokens,
+  isTokenError,
   principalOf,
   type DevTokenRequest,
   type DevTokenResponse,
@@ -59,3 +60,18 @@ export {
   type MemoryState,
 } from './memory-store.js';
 export type * from './storage.js';
+export {
+  CdsHooksTrustError,
+  isLoopback,
+  parseCdsHooksTrust,
+  type CdsHooksSetting,
+  type CdsHooksTrustedEhr,
+} from './cds-hooks/trust.js';
+export {
+  CDS_HOOKS_ALGORITHMS,
+  CDS_HOOKS_CLOCK_SKEW_SECONDS,
+  cdsHooksAuthenticator,
+  cdsServiceUrl,
+  type CdsHooksAuthOptions,
+  type CdsHooksCaller,
+} from './cds-hooks/auth.js';
