@@ -16,3 +16,4 @@ export * from './batch.js';
 export * from './limits.js';
 export * from './problems.js';
 export * from './words.js';
+export * from './format.js';

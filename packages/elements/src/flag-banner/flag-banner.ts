@@ -14,6 +14,10 @@ import {
   NO_RECORD_MEANING,
   PLAN_TYPE_LABELS,
   REASON_CODES,
+  calendarDateText,
+  isoOrEmpty,
+  londonDateTime,
+  telHref,
   formatNhsNumber,
   isReasonCode,
   isValidNhsNumber,
@@ -29,7 +33,6 @@ import { CpisAccessReasonDialog } from '../access-reason-dialog/access-reason-di
 import { CpisClientController } from '../context.js';
 import { CpisCheckCompleteEvent, CpisCheckErrorEvent, CpisCheckStartEvent } from '../events.js';
 import { defineElement } from '../internal/define-element.js';
-import { calendarDateText, isoOrEmpty, londonDateTime, telHref } from '../internal/format.js';
 import {
   clockIcon,
   criticalIcon,

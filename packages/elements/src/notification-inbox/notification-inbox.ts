@@ -6,11 +6,16 @@ import {
   type PropertyValues,
   type TemplateResult,
 } from 'lit';
-import { REASON_LABELS, formatNhsNumber } from '@cpis/domain';
+import {
+  REASON_LABELS,
+  formatNhsNumber,
+  isoOrEmpty,
+  londonDateTime,
+  londonTime,
+} from '@cpis/domain';
 import type { CpisCheckClient, CpisClient, Notification } from '@cpis/sdk';
 import { streamNotifications } from '@cpis/sdk/stream';
 import { CpisClientController } from '../context.js';
-import { isoOrEmpty, londonDateTime, londonTime } from '../internal/format.js';
 import { infoIcon, setupIcon, warningIcon } from '../internal/icons.js';
 import { problemState } from '../internal/problem-state.js';
 import { notificationInboxStyles } from './notification-inbox.styles.js';
