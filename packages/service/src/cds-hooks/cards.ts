@@ -27,6 +27,7 @@ export type CardIndicator = 'info' | 'warning' | 'critical';
 export type CardKind =
   | 'record-found'
   | 'no-record'
+  | 'not-checked-by-you'
   | 'not-checked'
   | 'not-checkable'
   | 'failed'
@@ -46,7 +47,10 @@ export interface CdsCard {
 export type CardSubject =
   | { kind: 'result'; result: CheckResult }
   /** An unscheduled-care user has not checked CP-IS at this attendance. Reveals nothing. */
-  | { kind: 'not-checked' }
+  | { kind: 'not-checked-by-you' }
+  /** What CP-IS needs could not be had (the patient could not be read from the EHR). */
+  | { kind: 'not-checked'; why: string }
+  /** The NHS number cannot be checked (missing, invalid, not verified). */
   | { kind: 'not-checkable'; why: string }
   | { kind: 'failed'; why: string }
   | { kind: 'timed-out' }
@@ -60,8 +64,9 @@ export const SUMMARY_MAX_LENGTH = 140;
 const TOPICS: Record<CardKind, [CardIndicator, string]> = {
   'record-found': ['critical', 'CP-IS record found'],
   'no-record': ['info', 'No CP-IS record'],
-  'not-checked': ['warning', 'CP-IS not checked by you at this attendance'],
-  'not-checkable': ['warning', 'CP-IS not checked'],
+  'not-checked-by-you': ['warning', 'CP-IS not checked by you at this attendance'],
+  'not-checked': ['warning', 'CP-IS not checked'],
+  'not-checkable': ['warning', 'CP-IS not checkable'],
   failed: ['warning', 'CP-IS check failed'],
   'timed-out': ['warning', 'CP-IS check timed out'],
   'not-allowed': ['warning', 'CP-IS check not allowed'],
@@ -86,7 +91,8 @@ export function cpisCard(subject: CardSubject, bannerUrl: string, nhsNumber?: st
     source: { label: CARD_SOURCE_LABEL, topic: { system: CARD_TOPIC_SYSTEM, code: kind, display } },
     links: [
       {
-        label: kind === 'not-checked' ? 'Check CP-IS (give your reason)' : 'Open the CP-IS banner',
+        label:
+          kind === 'not-checked-by-you' ? 'Check CP-IS (give your reason)' : 'Open the CP-IS banner',
         url,
         type: 'absolute',
       },
@@ -114,17 +120,23 @@ function words(subject: CardSubject): [CardKind, string, string] {
         [...result.plans.map(planText), escape(notifiedText(result)), checked].join('\n\n'),
       ];
     }
+    case 'not-checked-by-you':
+      return [
+        'not-checked-by-you',
+        'CP-IS has not been checked by you at this attendance',
+        'Open the CP-IS banner, confirm your reason and check. An unscheduled check tells the responsible local authority.',
+      ];
     case 'not-checked':
       return [
         'not-checked',
-        'CP-IS has not been checked by you at this attendance',
-        'Open the CP-IS banner, confirm your reason and check. An unscheduled check tells the responsible local authority.',
+        `CP-IS not checked: ${subject.why}`,
+        `CP-IS was not checked: ${escape(subject.why)}. The status is unknown. Open the CP-IS banner to check, or follow your local safeguarding procedure.`,
       ];
     case 'not-checkable':
       return [
         'not-checkable',
-        `CP-IS not checked: ${subject.why}`,
-        `CP-IS was not checked: ${escape(subject.why)}. The status is unknown. Follow your local safeguarding procedure.`,
+        `CP-IS not checkable: ${subject.why}`,
+        `CP-IS cannot be checked: ${escape(subject.why)}. The status is unknown. CP-IS is checked only for an NHS number traced on the Personal Demographics Service (PDS); trace it, then check CP-IS.`,
       ];
     case 'failed':
       return ['failed', CHECK_FAILED, `${CHECK_FAILED}\n\n${escape(subject.why)}.`];
