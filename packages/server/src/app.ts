@@ -6,14 +6,7 @@
  */
 import { londonDate } from '@cpis/domain';
 import { syntheticPopulation } from '@cpis/population';
-import {
-  PROBLEM_CONTENT_TYPE,
-  createService,
-  isUuid,
-  problemBody,
-  randomUuid,
-  seedIfEmpty,
-} from '@cpis/service';
+import { Refusal, createService, seedIfEmpty } from '@cpis/service';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { createAuth } from './auth.js';
 import type { ServerConfig } from './config.js';
@@ -75,23 +68,28 @@ export async function buildApp(
   }
 
   const routeOf = (request: FastifyRequest): string | null =>
-    core.operationOf(request.method, request.url.split('?')[0] ?? '/')?.path ??
-    routePattern(request);
+    core.operationOf(request.method, urlPath(request.url))?.path ?? routePattern(request);
 
   const app = Fastify({
     logger: loggerOptions(config.logLevel, options.logStream, routeOf),
-    genReqId: (req) => {
-      const sent = req.headers['x-request-id'];
-      return typeof sent === 'string' && isUuid(sent) ? sent : randomUuid();
-    },
-    // A URL that cannot be decoded, or a parameter too long for the router: still a problem.
+    // The request id as the core takes it on the path's surface (`X-Request-ID`, FHIR's
+    // `TraceID`), so the log lines and the answer carry the same one.
+    genReqId: (req) =>
+      core.requestIdOf(urlPath(req.url), (name) => {
+        const sent = req.headers[name];
+        return typeof sent === 'string' ? sent : undefined;
+      }),
+    // A URL that cannot be decoded, or a parameter too long for the router: still refused in
+    // the path's surface's own format.
     frameworkErrors: (_error, request, frameworkReply) => {
       const reply = frameworkReply as unknown as FastifyReply;
-      void reply
-        .code(400)
-        .header('x-request-id', request.id)
-        .type(PROBLEM_CONTENT_TYPE)
-        .send(problemBody('invalid-request', request.id, 'The URL is not valid.'));
+      void reply.send(
+        core.refuse(
+          new Refusal('invalid-request', 'The URL is not valid.'),
+          urlPath(request.url),
+          request.id,
+        ),
+      );
     },
     // Fastify's own closing answer is not a problem; the shutdown plugin answers instead.
     return503OnClosing: false,
@@ -144,6 +142,11 @@ export async function buildApp(
     await app.register(staticFiles, { examplesDir: config.examplesDir });
   }
   return app;
+}
+
+/** A request URL's path, without its query. */
+export function urlPath(url: string | undefined): string {
+  return (url ?? '/').split('?')[0] ?? '/';
 }
 
 /** The route pattern (`/docs/*`), never the URL: it may carry anything. */

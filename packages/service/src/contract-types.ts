@@ -18,6 +18,8 @@ export interface OpenApiOperation {
   'x-cpis-access'?: { case: string; statuses: Record<string, number> }[];
   'x-cpis-row-schema'?: string;
   'x-cpis-max-rows'?: number;
+  /** The surface the operation belongs to (`surface.ts`); none is `v1`. */
+  'x-cpis-surface'?: string;
   [key: string]: unknown;
 }
 

@@ -15,6 +15,7 @@ import type {
   OpenApiParameter,
 } from './contract-types.js';
 import { contractDocument } from './generated/contract.js';
+import { SURFACES, DEFAULT_SURFACE, surfaceNamed, type Surface } from './surface.js';
 
 export type { HttpMethod, OpenApiDocument, OpenApiOperation } from './contract-types.js';
 export { contractDocument };
@@ -45,6 +46,8 @@ export interface Operation {
   operation: OpenApiOperation;
   /** False for operations with `security: []`. */
   authenticated: boolean;
+  /** The surface it belongs to (`x-cpis-surface`; `v1` when the contract names none). */
+  surface: Surface;
   /** Media types the request body may have; empty when the operation takes no body. */
   bodyMediaTypes: string[];
   /** Header parameter names as the contract spells them, by lower-case name. */
@@ -71,6 +74,12 @@ export interface CompiledContract {
   operations: Map<string, Operation>;
   /** The contract path a URL path names, or `undefined`. Segments are still percent-encoded. */
   match(method: string, urlPath: string): PathMatch | undefined;
+  /**
+   * The surface a URL path belongs to: its operations', or, for a path no operation
+   * answers, that of the operations in the deepest folder that holds it (`/cpis/FHIR/R4/x`
+   * is the FHIR surface's); `v1` for any other path.
+   */
+  surfaceOf(urlPath: string): Surface;
   /** The validator of `#/components/schemas/<name>` (or any `#/…` pointer). */
   schema(pointer: string): Validator;
 }
@@ -168,6 +177,7 @@ function compile(document: OpenApiDocument): CompiledContract {
         path,
         operation,
         authenticated: security.length > 0,
+        surface: surfaceNamed(operation['x-cpis-surface']),
         bodyMediaTypes: Object.keys(content),
         headerNames: new Map(
           all.filter((p) => p.in === 'header').map((p) => [p.name.toLowerCase(), p.name]),
@@ -201,9 +211,24 @@ function compile(document: OpenApiDocument): CompiledContract {
   // Literal segments first (`/plans/batch` over `/plans/{planId}`), as a router does.
   entries.sort((a, b) => b.literalSegments - a.literalSegments);
 
-  return {
+  // Each operation's folder (`/cpis/FHIR/R4` of `/cpis/FHIR/R4/CareTeam`), deepest first.
+  const folders = [...operations.values()]
+    .map((o) => ({ folder: o.path.slice(0, o.path.lastIndexOf('/')), surface: o.surface }))
+    .filter((f) => f.folder !== '' && !f.folder.includes('{'))
+    .sort((a, b) => b.folder.length - a.folder.length);
+
+  const compiledContract: CompiledContract = {
     document,
     operations,
+    surfaceOf(urlPath) {
+      const found = compiledContract.match('GET', urlPath);
+      const operation = [...operations.values()].find((o) => o.path === found?.path);
+      if (operation !== undefined) return operation.surface;
+      const holder = folders.find(
+        (f) => urlPath === f.folder || urlPath.startsWith(`${f.folder}/`),
+      );
+      return holder?.surface ?? SURFACES[DEFAULT_SURFACE];
+    },
     match(method, urlPath) {
       for (const entry of entries) {
         const found = entry.regex.exec(urlPath);
@@ -222,6 +247,7 @@ function compile(document: OpenApiDocument): CompiledContract {
     },
     schema: (pointer) => contractSchema(bodies, pointer) as Validator,
   };
+  return compiledContract;
 }
 
 /** Ajv errors as the contract's `errors[]`: a JSON Pointer for body fields, else the parameter's name. */

@@ -19,8 +19,18 @@ export function randomUuid(): string {
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
 
-/** The client's `X-Request-ID` when it is a UUID, else a new one (the contract's rule). */
-export function requestIdOf(request: Request): string {
-  const sent = request.headers.get('X-Request-ID');
-  return sent !== null && isUuid(sent) ? sent : randomUuid();
+/**
+ * The client's `X-Request-ID` when it is a UUID, else a new one (the contract's rule); on
+ * a surface that names its request id otherwise (FHIR's `TraceID`), the first of `names`
+ * that holds a UUID.
+ */
+export function requestIdOf(
+  request: { headers: { get(name: string): string | null } },
+  names: readonly string[] = ['x-request-id'],
+): string {
+  for (const name of names) {
+    const sent = request.headers.get(name);
+    if (sent !== null && isUuid(sent)) return sent;
+  }
+  return randomUuid();
 }

@@ -24,6 +24,7 @@ export {
   PROBLEM_CONTENT_TYPE,
   Refusal,
   problemBody,
+  type RefusalAbout,
   problemResponse,
   type Problem,
 } from './problem.js';
@@ -46,6 +47,25 @@ export {
   type TokenClaims,
   type TokenVerifier,
 } from './tokens.js';
+export {
+  DEFAULT_SURFACE,
+  SURFACES,
+  surfaceNamed,
+  type Surface,
+  type SurfaceName,
+} from './surface.js';
+export {
+  FHIR_CONTENT_TYPE,
+  SPINE_CODES,
+  SPINE_CODE_SYSTEM,
+  TRACE_ID_HEADER,
+  fhirJson,
+  operationOutcome,
+  renderOperationOutcome,
+  spineIssue,
+  type SpineCode,
+  type SpineIssue,
+} from './fhir/operation-outcome.js';
 export { bodyHash, canonicalJson, illFormedText } from './text.js';
 export { isUuid, randomUuid, requestIdOf } from './ids.js';
 export { seedIfEmpty, seedRecords, type SeedRecords } from './seed.js';

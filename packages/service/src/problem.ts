@@ -10,11 +10,23 @@ import {
   type ProblemKind,
   type components,
 } from '@cpis/domain';
+import type { RequestPart } from './contract.js';
 
 export type Problem = components['schemas']['Problem'];
 export type { FieldError, ProblemKind };
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
+
+/** What a surface's own error format may need beyond the kind (see `surface.ts`). */
+export interface RefusalAbout {
+  /** The part of the request the contract refused (`headers`, `query`…). */
+  part?: RequestPart;
+  /**
+   * The code the surface's error format names, when the kind alone does not decide it
+   * (an England-SpineErrorOrWarningCode on the FHIR surface).
+   */
+  code?: string;
+}
 
 export class Refusal extends Error {
   readonly status: number;
@@ -24,6 +36,7 @@ export class Refusal extends Error {
     readonly detail?: string,
     readonly errors?: FieldError[],
     readonly headers: Record<string, string> = {},
+    readonly about: RefusalAbout = {},
   ) {
     super(detail ?? PROBLEM_KINDS[kind].title);
     this.name = 'Refusal';

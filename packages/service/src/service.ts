@@ -19,8 +19,9 @@ import { json, type OperationContext, type StreamRegistry } from './context.js';
 import { compileContract, fieldErrors, type Operation, type RequestPart } from './contract.js';
 import { requestIdOf } from './ids.js';
 import { listNotifications, streamNotifications } from './notifications.js';
-import { Refusal, kindForStatus, problemResponse } from './problem.js';
+import { Refusal, kindForStatus } from './problem.js';
 import type { Storage } from './storage.js';
+import { SURFACES, type Surface } from './surface.js';
 import { illFormedText } from './text.js';
 import {
   AuthenticationError,
@@ -71,10 +72,27 @@ export interface HandleOptions {
 
 export interface CpisService {
   handle(request: Request, options?: HandleOptions): Promise<Response>;
-  /** Verifies a request's bearer token: the principal, or a `Refusal` (401 or 503). */
+  /**
+   * Authenticates a request as its surface does (the bearer token on `/v1` and FHIR): the
+   * principal, or a `Refusal` (401 or 503).
+   */
   authenticate(request: Request): Promise<Principal>;
   /** Whether the path needs a token (for a transport's rate limiter and logs). */
   operationOf(method: string, path: string): Operation | undefined;
+  /** The surface a path (under the base path) belongs to. */
+  surfaceOf(path: string): Surface;
+  /** The first segments of the contract's paths (`/v1`, `/cpis`…), for a transport's routes. */
+  roots(): string[];
+  /**
+   * A refusal raised outside the core (a transport's rate limiter or body parser) as the
+   * surface of `path` (under the base path, without the query) renders it.
+   */
+  refuse(refusal: Refusal, path: string, requestId: string): Response;
+  /**
+   * The request id the core answers a request on `path` with: the first UUID among its
+   * surface's request id headers (`header` reads one by lower-case name), else a new one.
+   */
+  requestIdOf(path: string, header: (name: string) => string | null | undefined): string;
   /** Ends every open notification stream (shutdown; the mock's reset). */
   closeStreams(): void;
 }
@@ -125,7 +143,22 @@ export function createService(options: ServiceOptions): CpisService {
     return found;
   };
 
+  const pathOf = (url: string): string => {
+    const pathname = new URL(url, 'http://base.invalid').pathname;
+    return pathname.startsWith(basePath) ? pathname.slice(basePath.length) : '';
+  };
+  const surfaceOf = (path: string): Surface =>
+    path === '' ? SURFACES.v1 : contract.surfaceOf(path);
+
   async function authenticate(request: Request): Promise<Principal> {
+    const surface = surfaceOf(pathOf(request.url));
+    return surface.authenticate === undefined
+      ? bearer(request)
+      : surface.authenticate(request, bearer);
+  }
+
+  /** The `/v1` bearer token, verified as the service is configured. */
+  async function bearer(request: Request): Promise<Principal> {
     try {
       return principalOf(
         await options.verifyToken(bearerToken(request.headers.get('authorization'))),
@@ -156,7 +189,7 @@ export function createService(options: ServiceOptions): CpisService {
     handleOptions: HandleOptions,
   ): Promise<Response> {
     const url = new URL(request.url);
-    const path = url.pathname.startsWith(basePath) ? url.pathname.slice(basePath.length) : '';
+    const path = pathOf(request.url);
     const found = match(request.method, path);
     if (found === undefined) throw new Refusal('not-found', 'There is no such resource.');
     const operation = found.operation;
@@ -229,15 +262,13 @@ export function createService(options: ServiceOptions): CpisService {
     });
   }
 
-  function fault(error: unknown, requestId: string): Response {
-    if (error instanceof Refusal) {
-      return problemResponse(error.kind, requestId, error.detail, error.errors, error.headers);
-    }
+  /** Any error as a refusal: storage faults are 503, anything unexpected 500 (and logged). */
+  function refusalOf(error: unknown): Refusal {
+    if (error instanceof Refusal) return error;
     if (options.store.isUnavailable(error)) {
       options.log?.warn({ err: error }, 'storage unavailable');
-      return problemResponse(
+      return new Refusal(
         'unavailable',
-        requestId,
         'The database cannot be reached; try again shortly.',
         undefined,
         { 'retry-after': '5' },
@@ -249,25 +280,34 @@ export function createService(options: ServiceOptions): CpisService {
       typeof status === 'number' && status >= 400 && status < 500
         ? kindForStatus(status)
         : 'internal';
-    return problemResponse(
+    return new Refusal(
       kind,
-      requestId,
       kind === 'internal'
         ? 'An unexpected error occurred; it has been logged with this requestId.'
         : 'The request cannot be processed.',
     );
   }
 
+  /** Headers every answer on the surface carries. */
+  function finish(response: Response, surface: Surface, requestId: string): Response {
+    response.headers.set('x-request-id', requestId);
+    for (const [name, value] of Object.entries(surface.answerHeaders?.(requestId) ?? {})) {
+      response.headers.set(name, value);
+    }
+    return response;
+  }
+
   return {
     async handle(request, handleOptions = {}) {
-      const requestId = requestIdOf(request);
+      const surface = surfaceOf(pathOf(request.url));
+      const requestId = requestIdOf(request, surface.requestIdHeaders);
       let response: Response;
       try {
         response = await answer(request, requestId, handleOptions);
       } catch (error) {
-        response = fault(error, requestId);
+        response = surface.refuse(refusalOf(error), requestId);
       }
-      response.headers.set('x-request-id', requestId);
+      finish(response, surface, requestId);
       // Answers of the API carry patient data or tokens (the contract's `NoStore`): no cache
       // keeps any of them, refusals included.
       if (!response.headers.has('cache-control')) response.headers.set('cache-control', 'no-store');
@@ -280,6 +320,20 @@ export function createService(options: ServiceOptions): CpisService {
     authenticate,
     operationOf(method, path) {
       return match(method, path)?.operation;
+    },
+    surfaceOf,
+    roots() {
+      return [...new Set([...contract.operations.values()].map((o) => `/${o.path.split('/')[1]}`))];
+    },
+    refuse(refusal, path, requestId) {
+      const surface = surfaceOf(path);
+      return finish(surface.refuse(refusal, requestId), surface, requestId);
+    },
+    requestIdOf(path, header) {
+      return requestIdOf(
+        { headers: { get: (name) => header(name) ?? null } },
+        surfaceOf(path).requestIdHeaders,
+      );
     },
     closeStreams() {
       for (const stream of [...streams.open]) stream.close();
@@ -302,6 +356,8 @@ function check(
       part,
       part === 'headers' ? operation.headerNames : undefined,
     ),
+    {},
+    { part },
   );
 }
 

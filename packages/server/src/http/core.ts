@@ -1,10 +1,11 @@
 /**
- * The service core behind Fastify: every request under `/v1` (and every path no other
- * route takes) is answered by `core.handle`, which reads the body itself, after the token.
- * Errors raised before the core (a refusal in a hook, a malformed request line) are
- * problem+json too.
+ * The service core behind Fastify: every request under a folder of the contract's
+ * operations (`/v1`, `/cpis/FHIR/R4`…), and every path no other route takes, is answered by
+ * `core.handle`, which reads the body itself, after the token. Errors raised before the
+ * core (a refusal in a hook, a malformed request line) are refused as the path's surface
+ * refuses (problem+json on `/v1`, OperationOutcome on FHIR).
  */
-import { PROBLEM_CONTENT_TYPE, Refusal, problemBody, type CpisService } from '@cpis/service';
+import { Refusal, type CpisService } from '@cpis/service';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import type { ServerResponse } from 'node:http';
 import fp from 'fastify-plugin';
@@ -52,7 +53,9 @@ export const serviceCore = fp<{ core: CpisService }>(async (app, { core }) => {
     );
   });
 
-  app.route({ method: METHODS, url: '/v1/*', handler: forward });
+  for (const root of core.roots()) {
+    app.route({ method: METHODS, url: `${root}/*`, handler: forward });
+  }
   app.setNotFoundHandler(forward);
 
   app.setErrorHandler(async (error: FastifyError, request, reply) => {
@@ -68,10 +71,6 @@ export const serviceCore = fp<{ core: CpisService }>(async (app, { core }) => {
               : 'An unexpected error occurred; it has been logged with this requestId.',
           );
     if (refusal.kind === 'internal') request.log.error({ err: error }, 'unexpected error');
-    void reply
-      .code(refusal.status)
-      .headers(refusal.headers)
-      .type(PROBLEM_CONTENT_TYPE)
-      .send(problemBody(refusal.kind, request.id, refusal.detail, refusal.errors));
+    return core.refuse(refusal, request.url.split('?')[0] ?? '/', request.id);
   });
 });
