@@ -99,6 +99,7 @@ describe('loadConfig', () => {
     expect(loadConfig({ HOST: '10.0.0.5', PORT: '9000' })).toMatchObject({
       publicUrl: 'http://10.0.0.5:9000',
       cdsHooksTrust: [],
+      cdsHooksBannerUrl: 'http://10.0.0.5:9000/epr-patient-view/',
     });
     expect(loadConfig({ HOST: '::1' }).publicUrl).toBe('http://[::1]:8080');
     expect(loadConfig({ CPIS_PUBLIC_URL: 'https://cpis.example.nhs.uk/' }).publicUrl).toBe(
@@ -197,6 +198,7 @@ describe('loadConfig', () => {
     [{ CPIS_PUBLIC_URL: 'cpis.example' }, 'CPIS_PUBLIC_URL'],
     [{ CPIS_PUBLIC_URL: 'ftp://cpis.example' }, 'CPIS_PUBLIC_URL'],
     [{ CPIS_PUBLIC_URL: 'https://cpis.example/?x=1' }, 'CPIS_PUBLIC_URL'],
+    [{ CPIS_CDS_HOOKS_BANNER_URL: 'javascript:alert(1)' }, 'CPIS_CDS_HOOKS_BANNER_URL'],
     [{ CPIS_MODE: 'production' }, 'CPIS_JWKS_URL'],
     [{ ...production, CPIS_JWT_ISSUER: '' }, 'CPIS_JWT_ISSUER'],
     [{ ...production, CPIS_JWT_AUDIENCE: '' }, 'CPIS_JWT_AUDIENCE'],

@@ -60,6 +60,11 @@ export interface ServerConfig {
    * production no EHR may call; in development the built-in development EHRs may.
    */
   cdsHooksTrust: CdsHooksTrustedEhr[];
+  /**
+   * The page a CDS Hooks card's link opens: the deployment's banner view, given the NHS
+   * number in its fragment (`CPIS_CDS_HOOKS_BANNER_URL`; the example patient view unless set).
+   */
+  cdsHooksBannerUrl: string;
   /** Requests a minute per user (token `sub`; the client IP without one). */
   rateLimitPerMinute: number;
   /** Allowed browser origins; empty turns CORS off. `*` allows any. */
@@ -156,6 +161,14 @@ export function loadConfig(env: Env = process.env): ServerConfig {
       }
       throw error;
     }
+  }
+
+  const cdsHooksBannerUrl = get('CPIS_CDS_HOOKS_BANNER_URL') ?? `${publicUrl}/epr-patient-view/`;
+  try {
+    const banner = new URL(cdsHooksBannerUrl);
+    if (banner.protocol !== 'https:' && banner.protocol !== 'http:') throw new Error('scheme');
+  } catch {
+    throw new ConfigError('CPIS_CDS_HOOKS_BANNER_URL', 'must be an http or https URL');
   }
 
   const root = repoRoot();
@@ -285,6 +298,7 @@ export function loadConfig(env: Env = process.env): ServerConfig {
     database,
     jwt: { verification, issuer, audience },
     cdsHooksTrust,
+    cdsHooksBannerUrl,
     rateLimitPerMinute,
     corsOrigins,
     logLevel,

@@ -44,6 +44,7 @@ export function testConfig(overrides: Partial<ServerConfig> = {}): ServerConfig 
       audience: DEVELOPMENT_AUDIENCE,
     },
     cdsHooksTrust: [],
+    cdsHooksBannerUrl: 'http://127.0.0.1:8080/epr-patient-view/',
     rateLimitPerMinute: 100_000,
     corsOrigins: [],
     logLevel: 'debug',

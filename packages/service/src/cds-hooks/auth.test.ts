@@ -77,9 +77,9 @@ describe('CDS Hooks authentication', () => {
       .sign(key.privateKey);
 
   const authenticate = (token: string | null, now = NOW, store = new MemoryStore()) =>
-    cdsHooksAuthenticator({ trust: [ehr], publicUrl: PUBLIC_URL })(
+    cdsHooksAuthenticator({ trust: [ehr] })(
       token === null ? null : `Bearer ${token}`,
-      'cpis-patient-view',
+      [cdsServiceUrl(PUBLIC_URL, 'cpis-patient-view')],
       now,
       store,
     );
@@ -167,9 +167,9 @@ describe('CDS Hooks authentication', () => {
     const closed = await jwksServer(() => []);
     closed.server.close();
     const unreachable = { ...ehr, jwksUrl: closed.url };
-    const error = await cdsHooksAuthenticator({ trust: [unreachable], publicUrl: PUBLIC_URL })(
+    const error = await cdsHooksAuthenticator({ trust: [unreachable] })(
       `Bearer ${await sign(es)}`,
-      'cpis-patient-view',
+      [cdsServiceUrl(PUBLIC_URL, 'cpis-patient-view')],
       NOW,
       new MemoryStore(),
     ).catch((e: unknown) => e);

@@ -30,10 +30,11 @@ export const CDS_HOOKS_MAX_TOKEN_LIFETIME_SECONDS = 60 * 60;
 
 export interface CdsHooksAuthOptions {
   trust: readonly CdsHooksTrustedEhr[];
-  /** The service's public base URL (`CPIS_PUBLIC_URL`), without a trailing slash. */
-  publicUrl: string;
-  /** A trusted EHR's signing keys; its JWK Set fetched from `jwksUrl` (with `fetch`) unless set. */
-  keys?: (ehr: CdsHooksTrustedEhr) => JWTVerifyGetKey;
+  /**
+   * A trusted EHR's signing keys; `undefined` (or no `keys`): its JWK Set, fetched from
+   * its `jwksUrl` (with `fetch`).
+   */
+  keys?: (ehr: CdsHooksTrustedEhr) => JWTVerifyGetKey | undefined;
   /** How the JWK Sets are fetched; the global `fetch` unless set. */
   fetch?: typeof fetch;
 }
@@ -44,9 +45,13 @@ export interface CdsHooksCaller {
   jti: string;
 }
 
+/**
+ * Verifies the `Authorization` header of a call whose `aud` must be one of `audiences`;
+ * throws `AuthenticationError` (401) or `AuthUnavailableError` (503).
+ */
 export type CdsHooksAuthenticator = (
   authorization: string | null,
-  serviceId: string,
+  audiences: string[],
   now: Date,
   store: Storage,
 ) => Promise<CdsHooksCaller>;
@@ -76,7 +81,7 @@ export function cdsHooksAuthenticator(options: CdsHooksAuthOptions): CdsHooksAut
     return keys;
   };
 
-  return async (authorization, serviceId, now, store) => {
+  return async (authorization, audiences, now, store) => {
     const token = bearerToken(authorization);
     let issuer: unknown;
     try {
@@ -93,7 +98,7 @@ export function cdsHooksAuthenticator(options: CdsHooksAuthOptions): CdsHooksAut
       // The key set is the trusted EHR's own: a `jku` header is never followed.
       ({ payload } = await jwtVerify(token, keysOf(ehr), {
         issuer: ehr.iss,
-        audience: cdsServiceUrl(options.publicUrl, serviceId),
+        audience: audiences,
         algorithms: CDS_HOOKS_ALGORITHMS,
         requiredClaims: ['iss', 'aud', 'exp', 'jti'],
         clockTolerance: CDS_HOOKS_CLOCK_SKEW_SECONDS,

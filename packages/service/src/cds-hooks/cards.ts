@@ -92,7 +92,9 @@ export function cpisCard(subject: CardSubject, bannerUrl: string, nhsNumber?: st
     links: [
       {
         label:
-          kind === 'not-checked-by-you' ? 'Check CP-IS (give your reason)' : 'Open the CP-IS banner',
+          kind === 'not-checked-by-you'
+            ? 'Check CP-IS (give your reason)'
+            : 'Open the CP-IS banner',
         url,
         type: 'absolute',
       },

@@ -27,6 +27,7 @@ import {
   type FhirAuthorization,
   type PatientNhsNumber,
 } from './resources.js';
+import { cdsServiceUrl } from './auth.js';
 import type { CdsHooksTrustedEhr } from './trust.js';
 
 type CheckResult = components['schemas']['CheckResult'];
@@ -71,6 +72,10 @@ export interface CdsHooksRuntime {
   fetch: typeof fetch;
   /** Where a check that failed is reported (never in the card). */
   log?: (error: unknown) => void;
+  /** `CPIS_PUBLIC_URL`: the services' URLs, a JWT's `aud`, start with it. */
+  publicUrl: string;
+  /** Signs a development EHR's JWT; unset, `POST /v1/dev/cds-hooks-tokens` does not exist. */
+  signDevelopmentToken?: (iss: string, aud: string, now: Date) => Promise<string>;
 }
 
 /** The body of a hook call, as the contract takes it. */
@@ -286,7 +291,7 @@ async function withDeadline<T>(runtime: CdsHooksRuntime, work: Promise<T>): Prom
 
 export async function cdsFeedback(ctx: OperationContext): Promise<Response> {
   const runtime = runtimeOf(ctx);
-  const ehr = callerEhr(ctx, runtime);
+  callerEhr(ctx, runtime);
   const service = CDS_SERVICES.find((s) => s.id === ctx.params['id']);
   if (service === undefined) throw new Refusal('not-found', 'There is no such CDS service.');
   const principal = principalOf(ctx);
@@ -297,7 +302,7 @@ export async function cdsFeedback(ctx: OperationContext): Promise<Response> {
       body.feedback.map((f) =>
         auditEvent(
           ctx,
-          { ...principal, name: ehr.orgName },
+          principal,
           at,
           `cds-hooks.card.${f.outcome}`,
           { id: f.card },
@@ -314,4 +319,20 @@ export async function cdsFeedback(ctx: OperationContext): Promise<Response> {
     ),
   );
   return new Response(null, { status: 200 });
+}
+
+/** `POST /v1/dev/cds-hooks-tokens`: a development EHR's JWT for one of these services. */
+export async function createDevCdsHooksToken(ctx: OperationContext): Promise<Response> {
+  const sign = ctx.cdsHooks?.signDevelopmentToken;
+  if (ctx.cdsHooks === undefined || sign === undefined) {
+    throw new Refusal('not-found', 'There is no such resource.');
+  }
+  const { iss, aud } = ctx.body as { iss: string; aud: string };
+  const services = CDS_SERVICES.map((s) => cdsServiceUrl(ctx.cdsHooks?.publicUrl ?? '', s.id));
+  if (!services.some((url) => aud === url || aud === `${url}/feedback`)) {
+    throw new Refusal('invalid-request', 'aud must be the URL of one of these CDS services.', [
+      { field: '/aud', message: `must be one of ${services.join(', ')} (or its /feedback)` },
+    ]);
+  }
+  return json({ token: await sign(iss, aud, ctx.now()) });
 }
