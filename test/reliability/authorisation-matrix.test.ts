@@ -267,6 +267,28 @@ const checkBody = (accessContext: string, nhsNumber = personas.noRecord.nhsNumbe
   reason: { code: accessContext === 'unscheduled' ? 'unscheduled-attendance' : 'clinical-review' },
 });
 
+const cdsHookBody = {
+  hook: 'encounter-start',
+  hookInstance: '6f0c2a4e-8a3b-4c1d-9e2f-1a2b3c4d5e6f',
+  context: { userId: 'PractitionerRole/matrix-1', patientId: 'pat-1', encounterId: 'enc-1' },
+  prefetch: {
+    patient: {
+      resourceType: 'Patient',
+      id: 'pat-1',
+      identifier: [{ system: 'https://fhir.nhs.uk/Id/nhs-number', value: '9990009597' }],
+    },
+  },
+};
+const cdsFeedbackBody = {
+  feedback: [
+    {
+      card: '6f0c2a4e-8a3b-4c1d-9e2f-1a2b3c4d5e70',
+      outcome: 'accepted',
+      outcomeTimestamp: '2026-03-02T10:00:00Z',
+    },
+  ],
+};
+
 let deleted = 0;
 /** The canonical valid request of each operation, on one side, for one principal. */
 async function canonical(
@@ -306,6 +328,18 @@ async function canonical(
       return side.call('GET', `${la}/notifications/stream?after=0`, headers);
     case 'getHealth':
       return side.call('GET', '/v1/health', headers);
+    // CDS Hooks: a /v1 token is never an EHR's JWT, whoever holds it.
+    case 'cdsDiscovery':
+      return side.call('GET', '/cds-services', headers);
+    case 'cdsHookCall':
+      return side.call('POST', '/cds-services/cpis-encounter-start', headers, cdsHookBody);
+    case 'cdsFeedback':
+      return side.call(
+        'POST',
+        '/cds-services/cpis-encounter-start/feedback',
+        headers,
+        cdsFeedbackBody,
+      );
     default:
       throw new Error(`No canonical request for ${operationId}: add one`);
   }
