@@ -24,6 +24,8 @@ export interface Call {
 }
 
 export interface Backend {
+  /** Where the backend says callers reach it (`CPIS_PUBLIC_URL`; the mock's base URL). */
+  publicUrl: string;
   call(method: string, path: string, call?: Call): Promise<Answer>;
   /** Where a client points (`baseUrl` plus a path), and a `fetch` that reaches it, for the SDK. */
   baseUrl: string;
@@ -72,6 +74,7 @@ export async function serverBackend(): Promise<Backend> {
       });
     },
     tokenFor: (as) => s.token(principalClaims(as)),
+    publicUrl: s.config.publicUrl,
     async call(method, path, call = {}) {
       const { headers, payload } = bodyOf(call);
       const token =
@@ -128,6 +131,7 @@ export async function mockBackend(): Promise<Backend> {
       return response;
     },
     tokenFor,
+    publicUrl: service.baseUrl,
     async call(method, path, call = {}) {
       const { headers, payload } = bodyOf(call);
       let token: string | undefined;

@@ -270,6 +270,27 @@ const checkBody = (accessContext: string, nhsNumber = personas.noRecord.nhsNumbe
 const fhirPatient = `patient:identifier=${encodeURIComponent(
   `https://fhir.nhs.uk/Id/nhs-number|${personas.noRecord.nhsNumber}`,
 )}`;
+const cdsHookBody = {
+  hook: 'encounter-start',
+  hookInstance: '6f0c2a4e-8a3b-4c1d-9e2f-1a2b3c4d5e6f',
+  context: { userId: 'PractitionerRole/matrix-1', patientId: 'pat-1', encounterId: 'enc-1' },
+  prefetch: {
+    patient: {
+      resourceType: 'Patient',
+      id: 'pat-1',
+      identifier: [{ system: 'https://fhir.nhs.uk/Id/nhs-number', value: '9990009597' }],
+    },
+  },
+};
+const cdsFeedbackBody = {
+  feedback: [
+    {
+      card: '6f0c2a4e-8a3b-4c1d-9e2f-1a2b3c4d5e70',
+      outcome: 'accepted',
+      outcomeTimestamp: '2026-03-02T10:00:00Z',
+    },
+  ],
+};
 
 let deleted = 0;
 /** The canonical valid request of each operation, on one side, for one principal. */
@@ -327,6 +348,18 @@ async function canonical(
         'GET',
         `/patient-flags-api/FHIR/R4/PatientFlag?patient=${personas.noRecord.nhsNumber}&code=child-protection-information-system-flag`,
         { ...headers, IsUnscheduledAccessEvent: 'false' },
+      );
+    // CDS Hooks: a /v1 token is never an EHR's JWT, whoever holds it.
+    case 'cdsDiscovery':
+      return side.call('GET', '/cds-services', headers);
+    case 'cdsHookCall':
+      return side.call('POST', '/cds-services/cpis-encounter-start', headers, cdsHookBody);
+    case 'cdsFeedback':
+      return side.call(
+        'POST',
+        '/cds-services/cpis-encounter-start/feedback',
+        headers,
+        cdsFeedbackBody,
       );
     default:
       throw new Error(`No canonical request for ${operationId}: add one`);

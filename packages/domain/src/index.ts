@@ -15,3 +15,5 @@ export type { components, operations, paths } from './generated/cpis.js';
 export * from './batch.js';
 export * from './limits.js';
 export * from './problems.js';
+export * from './words.js';
+export * from './format.js';

@@ -1,7 +1,13 @@
 import { http, type HttpHandler } from 'msw';
 import { londonDate } from '@cpis/domain';
-import { syntheticPopulation, type Population } from '@cpis/population';
-import { MemoryStore, createService, seedRecords, type MemoryState } from '@cpis/service';
+import { cdsHooksEhrs, syntheticPopulation, type Population } from '@cpis/population';
+import {
+  MemoryStore,
+  createService,
+  seedRecords,
+  type CdsHooksOptions,
+  type MemoryState,
+} from '@cpis/service';
 import { mockTokens, signMockToken, type TokenOptions, type TokenPrincipal } from './tokens.js';
 
 export interface CpisMockServiceOptions {
@@ -23,6 +29,15 @@ export interface CpisMockServiceOptions {
   checkDurationMs?: number;
   /** How often an open notification stream sends a keep-alive comment; 15 s unless set. */
   keepAliveMs?: number;
+  /**
+   * The CDS Hooks services under `baseUrl` + `/cds-services`: the development EHRs may
+   * always call them (`POST /v1/dev/cds-hooks-tokens` signs their JWTs); `trust` adds EHRs
+   * whose keys are `keys` (or their JWK Set, fetched). Card links open `bannerUrl`
+   * (`baseUrl` + `/epr-patient-view/` unless set).
+   */
+  cdsHooks?: Partial<
+    Pick<CdsHooksOptions, 'trust' | 'keys' | 'fetch' | 'checkTimeoutMs' | 'bannerUrl'>
+  >;
 }
 
 export interface CpisMockService {
@@ -59,6 +74,13 @@ export function createCpisMockService(options: CpisMockServiceOptions = {}): Cpi
     ...(checkDurationMs > 0 && {
       checkDelay: () => new Promise<void>((resolve) => setTimeout(resolve, checkDurationMs)),
     }),
+    cdsHooks: {
+      trust: [],
+      ...options.cdsHooks,
+      developmentEhrs: Object.values(cdsHooksEhrs),
+      publicUrl: baseUrl,
+      bannerUrl: options.cdsHooks?.bannerUrl ?? `${baseUrl}/epr-patient-view/`,
+    },
   });
   const reset = (): void => {
     // Open streams end, as they would on a server restart.

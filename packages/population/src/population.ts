@@ -110,6 +110,29 @@ export const settings = {
   claptonPractice: { odsCode: 'F84003', name: 'Lower Clapton Group Practice' },
 } satisfies Record<string, Setting>;
 
+/**
+ * The development EHRs that may call the CDS Hooks services of a development server or the
+ * mock (their keys are held in memory; `POST /v1/dev/cds-hooks-tokens` signs their JWTs):
+ * the Homerton emergency department (unscheduled care) and a GP practice (scheduled).
+ */
+export const cdsHooksEhrs = {
+  emergencyDepartment: {
+    iss: 'urn:cpis:dev-ehr:homerton-ed',
+    odsCode: settings.homertonEd.odsCode,
+    orgName: settings.homertonEd.name,
+    setting: 'unscheduled',
+  },
+  gpPractice: {
+    iss: 'urn:cpis:dev-ehr:lower-clapton-practice',
+    odsCode: settings.claptonPractice.odsCode,
+    orgName: settings.claptonPractice.name,
+    setting: 'scheduled',
+  },
+} as const satisfies Record<
+  string,
+  { iss: string; odsCode: string; orgName: string; setting: 'unscheduled' | 'scheduled' }
+>;
+
 /** Who can sign in to the examples and stories (development tokens). */
 export const principals = {
   edNurse: {

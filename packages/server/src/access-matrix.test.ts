@@ -5,6 +5,7 @@
  */
 import {
   expectedStatus,
+  OPERATION_IDS,
   PRINCIPAL_KINDS,
   type OperationId,
   type PrincipalKind,
@@ -149,6 +150,27 @@ forEachEngine(() => {
     return response;
   }
 
+  const cdsHookBody = {
+    hook: 'encounter-start',
+    hookInstance: '6f0c2a4e-8a3b-4c1d-9e2f-1a2b3c4d5e6f',
+    context: { userId: 'PractitionerRole/matrix-1', patientId: 'pat-1', encounterId: 'enc-1' },
+    prefetch: {
+      patient: {
+        resourceType: 'Patient',
+        id: 'pat-1',
+        identifier: [{ system: 'https://fhir.nhs.uk/Id/nhs-number', value: '9990009597' }],
+      },
+    },
+  };
+  const cdsFeedbackBody = {
+    feedback: [
+      {
+        card: '6f0c2a4e-8a3b-4c1d-9e2f-1a2b3c4d5e70',
+        outcome: 'accepted',
+        outcomeTimestamp: '2026-03-02T10:00:00Z',
+      },
+    ],
+  };
   /** The canonical valid request of each operation, for one access case. */
   async function canonical(
     operationId: string,
@@ -201,6 +223,18 @@ forEachEngine(() => {
           '/patient-flags-api/FHIR/R4/PatientFlag?patient=9990009597&code=child-protection-information-system-flag',
           { ...headers, IsUnscheduledAccessEvent: 'false' },
         );
+      // CDS Hooks: a /v1 token is never an EHR's JWT, whoever holds it.
+      case 'cdsDiscovery':
+        return call('GET', '/cds-services', headers);
+      case 'cdsHookCall':
+        return call('POST', '/cds-services/cpis-encounter-start', headers, cdsHookBody);
+      case 'cdsFeedback':
+        return call(
+          'POST',
+          '/cds-services/cpis-encounter-start/feedback',
+          headers,
+          cdsFeedbackBody,
+        );
       default:
         throw new Error(`No canonical request for ${operationId}: add one`);
     }
@@ -238,7 +272,8 @@ forEachEngine(() => {
 
     it('agrees with the rules in @cpis/domain (expectedStatus)', () => {
       for (const row of rows) {
-        if (row.operationId === 'getHealth') continue;
+        // The domain decides its own operations; health and CDS Hooks are not among them.
+        if (!(OPERATION_IDS as readonly string[]).includes(row.operationId)) continue;
         const context = row.accessCase === 'scheduled' ? 'scheduled' : 'unscheduled';
         expect(
           expectedStatus(row.operationId as OperationId, row.kind, context),

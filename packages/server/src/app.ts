@@ -5,7 +5,7 @@
  * of its own, and the core's storage on SQLite or PostgreSQL.
  */
 import { londonDate } from '@cpis/domain';
-import { syntheticPopulation } from '@cpis/population';
+import { cdsHooksEhrs, syntheticPopulation } from '@cpis/population';
 import { Refusal, createService, seedIfEmpty } from '@cpis/service';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { createAuth } from './auth.js';
@@ -115,6 +115,17 @@ export async function buildApp(
     streamHeartbeatMs: config.streamHeartbeatMs,
     maxStreamsPerUser: config.maxStreamsPerUser,
     log: app.log,
+    // CDS Hooks: the EHRs the deployment trusts; in development with none configured, the
+    // development EHRs (their keys in memory, their JWTs signed by the server itself).
+    ...((config.cdsHooksTrust.length > 0 || config.mode === 'development') && {
+      cdsHooks: {
+        trust: config.cdsHooksTrust,
+        ...(config.mode === 'development' &&
+          config.cdsHooksTrust.length === 0 && { developmentEhrs: Object.values(cdsHooksEhrs) }),
+        publicUrl: config.publicUrl,
+        bannerUrl: config.cdsHooksBannerUrl,
+      },
+    }),
   });
   app.decorate('cpis', { store: storage.store, config });
   engine.attachLogger(app.log);

@@ -11,6 +11,7 @@ import {
   AuthUnavailableError,
   bearerToken,
   describeJoseError,
+  isTokenError,
   hs256Tokens,
   principalOf,
   type DevTokenRequest,
@@ -164,18 +165,4 @@ function ecAlgorithm(curve: string | undefined): string {
   if (curve === 'P-384' || curve === 'secp384r1') return 'ES384';
   if (curve === 'P-521' || curve === 'secp521r1') return 'ES512';
   throw new Error(`CPIS_JWT_PUBLIC_KEY: the curve ${String(curve)} is not supported`);
-}
-
-/** Errors that are about the token itself, as opposed to fetching the keys. */
-function isTokenError(error: unknown): boolean {
-  const code = (error as { code?: unknown } | null)?.code;
-  if (typeof code !== 'string') return false;
-  return (
-    code.startsWith('ERR_JWT_') ||
-    code.startsWith('ERR_JWS_') ||
-    code === 'ERR_JOSE_ALG_NOT_ALLOWED' ||
-    code === 'ERR_JOSE_NOT_SUPPORTED' ||
-    code === 'ERR_JWKS_NO_MATCHING_KEY' ||
-    code === 'ERR_JWKS_MULTIPLE_MATCHING_KEYS'
-  );
 }

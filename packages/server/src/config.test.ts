@@ -95,6 +95,73 @@ describe('loadConfig', () => {
     });
   });
 
+  it('defaults CPIS_PUBLIC_URL to http://{HOST}:{PORT} and trusts no CDS Hooks EHR unless told', () => {
+    expect(loadConfig({ HOST: '10.0.0.5', PORT: '9000' })).toMatchObject({
+      publicUrl: 'http://10.0.0.5:9000',
+      cdsHooksTrust: [],
+      cdsHooksBannerUrl: 'http://10.0.0.5:9000/epr-patient-view/',
+    });
+    expect(loadConfig({ HOST: '::1' }).publicUrl).toBe('http://[::1]:8080');
+    expect(loadConfig({ CPIS_PUBLIC_URL: 'https://cpis.example.nhs.uk/' }).publicUrl).toBe(
+      'https://cpis.example.nhs.uk',
+    );
+  });
+
+  it('reads the trusted CDS Hooks EHRs from CPIS_CDS_HOOKS_TRUST', () => {
+    const ehr = {
+      iss: 'https://ehr.example/fhir',
+      jwksUrl: 'https://ehr.example/.well-known/jwks.json',
+      odsCode: 'RQXM1',
+      orgName: 'Homerton Emergency Department',
+      setting: 'unscheduled',
+    };
+    expect(loadConfig({ CPIS_CDS_HOOKS_TRUST: JSON.stringify([ehr]) }).cdsHooksTrust).toEqual([
+      ehr,
+    ]);
+  });
+
+  it.each([
+    ['not json', /is not JSON/],
+    ['{}', /must be a JSON array/],
+    ['[1]', /entry 1 is not an object/],
+    [
+      '[{"iss":"a","jwksUrl":"https://e.example/k","odsCode":"RQXM1","orgName":"A"}]',
+      /entry 1: setting must be/,
+    ],
+    [
+      '[{"iss":"a","jwksUrl":"https://e.example/k","odsCode":"RQXM1","orgName":"A","setting":"ward"}]',
+      /setting must be "unscheduled" or "scheduled"/,
+    ],
+    [
+      '[{"iss":"a","jwksUrl":"http://e.example/k","odsCode":"RQXM1","orgName":"A","setting":"scheduled"}]',
+      /jwksUrl must be https/,
+    ],
+    [
+      '[{"iss":"a","jwksUrl":"nope","odsCode":"RQXM1","orgName":"A","setting":"scheduled"}]',
+      /jwksUrl is not a URL/,
+    ],
+    [
+      '[{"iss":"a","jwksUrl":"https://e.example/k","odsCode":"rq x","orgName":"A","setting":"scheduled"}]',
+      /odsCode must be an ODS code/,
+    ],
+    [
+      '[{"iss":"a","jwksUrl":"https://e.example/k","odsCode":"RQXM1","orgName":"","setting":"scheduled"}]',
+      /orgName must be text/,
+    ],
+    [
+      '[{"iss":"a","jwksUrl":"https://e.example/k","odsCode":"RQXM1","orgName":"A","setting":"scheduled","role":"x"}]',
+      /unknown field\(s\) role/,
+    ],
+    [
+      '[{"iss":"a","jwksUrl":"https://e.example/k","odsCode":"RQXM1","orgName":"A","setting":"scheduled"},{"iss":"a","jwksUrl":"https://e.example/k","odsCode":"RQXM1","orgName":"A","setting":"scheduled"}]',
+      /entry 2: iss "a" is listed twice/,
+    ],
+  ])('refuses CPIS_CDS_HOOKS_TRUST %s, saying what is wrong', (value, message) => {
+    const error = refusal({ CPIS_CDS_HOOKS_TRUST: value });
+    expect(error.variable).toBe('CPIS_CDS_HOOKS_TRUST');
+    expect(error.message).toMatch(message);
+  });
+
   it('refuses a headers time-out longer than the request time-out, and a stream cap of 0', () => {
     expect(
       refusal({ CPIS_REQUEST_TIMEOUT_MS: '5000', CPIS_HEADERS_TIMEOUT_MS: '6000' }).variable,
@@ -128,6 +195,10 @@ describe('loadConfig', () => {
     [{ CORS_ORIGINS: 'ehr.example' }, 'CORS_ORIGINS'],
     [{ CORS_ORIGINS: 'https://ehr.example/path' }, 'CORS_ORIGINS'],
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
+    [{ CPIS_PUBLIC_URL: 'cpis.example' }, 'CPIS_PUBLIC_URL'],
+    [{ CPIS_PUBLIC_URL: 'ftp://cpis.example' }, 'CPIS_PUBLIC_URL'],
+    [{ CPIS_PUBLIC_URL: 'https://cpis.example/?x=1' }, 'CPIS_PUBLIC_URL'],
+    [{ CPIS_CDS_HOOKS_BANNER_URL: 'javascript:alert(1)' }, 'CPIS_CDS_HOOKS_BANNER_URL'],
     [{ CPIS_MODE: 'production' }, 'CPIS_JWKS_URL'],
     [{ ...production, CPIS_JWT_ISSUER: '' }, 'CPIS_JWT_ISSUER'],
     [{ ...production, CPIS_JWT_AUDIENCE: '' }, 'CPIS_JWT_AUDIENCE'],

@@ -4,6 +4,12 @@
  */
 import { existsSync } from 'node:fs';
 import { STREAM_HEARTBEAT_MS } from '@cpis/domain';
+import {
+  CdsHooksTrustError,
+  isLoopback,
+  parseCdsHooksTrust,
+  type CdsHooksTrustedEhr,
+} from '@cpis/service';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -38,12 +44,27 @@ export interface ServerConfig {
   mode: ServerMode;
   port: number;
   host: string;
+  /**
+   * Where callers reach this server (`CPIS_PUBLIC_URL`, default `http://{HOST}:{PORT}`),
+   * without a trailing slash: a CDS Hooks JWT's `aud` is this + `/cds-services/{id}`.
+   */
+  publicUrl: string;
   database: DatabaseConfig;
   jwt: {
     verification: JwtVerification;
     issuer: string;
     audience: string;
   };
+  /**
+   * The EHRs trusted to call the CDS Hooks services (`CPIS_CDS_HOOKS_TRUST`). Empty: in
+   * production no EHR may call; in development the built-in development EHRs may.
+   */
+  cdsHooksTrust: CdsHooksTrustedEhr[];
+  /**
+   * The page a CDS Hooks card's link opens: the deployment's banner view, given the NHS
+   * number in its fragment (`CPIS_CDS_HOOKS_BANNER_URL`; the example patient view unless set).
+   */
+  cdsHooksBannerUrl: string;
   /** Requests a minute per user (token `sub`; the client IP without one). */
   rateLimitPerMinute: number;
   /** Allowed browser origins; empty turns CORS off. `*` allows any. */
@@ -127,6 +148,28 @@ export function loadConfig(env: Env = process.env): ServerConfig {
 
   const port = integer('PORT', get('PORT'), 8080, 0, 65535);
   const host = get('HOST') ?? '127.0.0.1';
+
+  const publicUrl = publicUrlConfig(get('CPIS_PUBLIC_URL'), host, port);
+  let cdsHooksTrust: CdsHooksTrustedEhr[] = [];
+  const trust = get('CPIS_CDS_HOOKS_TRUST');
+  if (trust !== undefined) {
+    try {
+      cdsHooksTrust = parseCdsHooksTrust(trust);
+    } catch (error) {
+      if (error instanceof CdsHooksTrustError) {
+        throw new ConfigError('CPIS_CDS_HOOKS_TRUST', error.message);
+      }
+      throw error;
+    }
+  }
+
+  const cdsHooksBannerUrl = get('CPIS_CDS_HOOKS_BANNER_URL') ?? `${publicUrl}/epr-patient-view/`;
+  try {
+    const banner = new URL(cdsHooksBannerUrl);
+    if (banner.protocol !== 'https:' && banner.protocol !== 'http:') throw new Error('scheme');
+  } catch {
+    throw new ConfigError('CPIS_CDS_HOOKS_BANNER_URL', 'must be an http or https URL');
+  }
 
   const root = repoRoot();
   const database = databaseConfig(get, root);
@@ -251,8 +294,11 @@ export function loadConfig(env: Env = process.env): ServerConfig {
     mode,
     port,
     host,
+    publicUrl,
     database,
     jwt: { verification, issuer, audience },
+    cdsHooksTrust,
+    cdsHooksBannerUrl,
     rateLimitPerMinute,
     corsOrigins,
     logLevel,
@@ -307,8 +353,23 @@ function integer(
   return n;
 }
 
-function isLoopback(hostname: string): boolean {
-  return hostname === 'localhost' || hostname === '127.0.0.1' || hostname === '[::1]';
+function publicUrlConfig(value: string | undefined, host: string, port: number): string {
+  if (value === undefined) {
+    return `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  }
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new ConfigError('CPIS_PUBLIC_URL', 'is not a URL like https://cpis.example.nhs.uk');
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    throw new ConfigError('CPIS_PUBLIC_URL', 'must be an http or https URL');
+  }
+  if (url.search !== '' || url.hash !== '' || url.username !== '' || url.password !== '') {
+    throw new ConfigError('CPIS_PUBLIC_URL', 'must have no query, fragment or credentials');
+  }
+  return url.href.replace(/\/+$/, '');
 }
 
 /**

@@ -8,6 +8,7 @@
 import {
   ACCESS_HISTORY_LIMIT,
   IDEMPOTENCY_KEPT_MS,
+  authorize,
   isValidNhsNumber,
   latestAccessHistory,
   londonDate,
@@ -17,7 +18,7 @@ import {
   visiblePlans,
   type components,
 } from '@cpis/domain';
-import { allow, auditEvent, json, type OperationContext } from './context.js';
+import { allow, auditEvent, json, principalOf, type OperationContext } from './context.js';
 import { randomUuid } from './ids.js';
 import { Refusal } from './problem.js';
 import type {
@@ -58,64 +59,83 @@ export const INVALID_NHS_NUMBER = new Refusal(
 );
 
 export async function createCheck(ctx: OperationContext): Promise<Response> {
-  const body = ctx.body as CheckRequest;
+  const key = ctx.headers['idempotency-key'];
+  const result = await check(ctx, principalOf(ctx), ctx.body as CheckRequest, {
+    ...(typeof key === 'string' && { idempotencyKey: key }),
+  });
+  return json(result.snapshot, 201, { location: `${ctx.basePath}/v1/checks/${result.checkId}` });
+}
+
+export interface CheckOptions {
+  /** The caller's `Idempotency-Key`: a retry with the same body gets the first check again. */
+  idempotencyKey?: string;
+  /** Written in the check's own transaction, once the check is (another surface's record of it). */
+  alsoWrite?: (tx: StorageTransaction, checkId: string) => Promise<void>;
+}
+
+/**
+ * A check, under every rule of `POST /v1/checks` whatever surface asks for it: the NHS
+ * number and the reason, what the principal may do (403), the idempotency key, and one
+ * transaction writing the check, its access entry and the notifications (the 24-hour
+ * collapse decides which). Answers the stored snapshot.
+ */
+export async function check(
+  ctx: OperationContext,
+  principal: Principal,
+  body: CheckRequest,
+  options: CheckOptions = {},
+): Promise<{ checkId: string; snapshot: string }> {
   if (!isValidNhsNumber(body.nhsNumber)) throw INVALID_NHS_NUMBER;
   const reasonErrors = validateReason(body.reason);
   if (reasonErrors.length > 0) {
     throw new Refusal('invalid-request', 'The reason is not acceptable.', reasonErrors);
   }
-  const principal = allow(ctx, 'createCheck', { accessContext: body.accessContext });
+  const decision = authorize('createCheck', principal, { accessContext: body.accessContext });
+  if (!decision.allowed) throw new Refusal('forbidden', decision.reason);
 
-  const key = ctx.headers['idempotency-key'];
+  const key = options.idempotencyKey;
   const now = ctx.now();
-  let result: { checkId: string; snapshot: string };
-  if (typeof key !== 'string') {
-    result = await makeCheck(ctx, principal, body, now);
-  } else {
-    // Scoped to the user and the organisation: the same person signed in elsewhere is
-    // another caller.
-    const id: IdempotencyScope = {
-      scope: { userSub: principal.sub, orgOds: principal.odsCode },
-      key: key.toLowerCase(),
-    };
-    const claim = await ctx.store.claimIdempotencyKey({
-      ...id,
-      bodyHash: await bodyHash(body),
-      now,
-      keepMs: IDEMPOTENCY_KEPT_MS,
-      staleMs: IDEMPOTENCY_STALE_MS,
-    });
-    switch (claim.state) {
-      case 'mismatch':
-        throw new Refusal(
-          'idempotency-key-reused',
-          'This Idempotency-Key was used with a different body; use a new key for a new check.',
-        );
-      case 'in-progress':
-        throw new Refusal(
-          'conflict',
-          'A check with this Idempotency-Key is still in progress.',
-          undefined,
-          { 'retry-after': '1' },
-        );
-      case 'replay': {
-        const earlier = await ctx.store.getCheck(claim.checkId);
-        if (earlier === undefined)
-          throw new Error('An idempotency key names a check that is not stored');
-        result = { checkId: earlier.checkId, snapshot: earlier.snapshot };
-        break;
-      }
-      case 'claimed':
-        try {
-          result = await makeCheck(ctx, principal, body, now, id);
-        } catch (error) {
-          await ctx.store.releaseIdempotencyKey(id).catch(() => undefined);
-          throw error;
-        }
-        break;
+  if (key === undefined) return makeCheck(ctx, principal, body, now, undefined, options.alsoWrite);
+  // Scoped to the user and the organisation: the same person signed in elsewhere is
+  // another caller.
+  const id: IdempotencyScope = {
+    scope: { userSub: principal.sub, orgOds: principal.odsCode },
+    key: key.toLowerCase(),
+  };
+  const claim = await ctx.store.claimIdempotencyKey({
+    ...id,
+    bodyHash: await bodyHash(body),
+    now,
+    keepMs: IDEMPOTENCY_KEPT_MS,
+    staleMs: IDEMPOTENCY_STALE_MS,
+  });
+  switch (claim.state) {
+    case 'mismatch':
+      throw new Refusal(
+        'idempotency-key-reused',
+        'This Idempotency-Key was used with a different body; use a new key for a new check.',
+      );
+    case 'in-progress':
+      throw new Refusal(
+        'conflict',
+        'A check with this Idempotency-Key is still in progress.',
+        undefined,
+        { 'retry-after': '1' },
+      );
+    case 'replay': {
+      const earlier = await ctx.store.getCheck(claim.checkId);
+      if (earlier === undefined)
+        throw new Error('An idempotency key names a check that is not stored');
+      return { checkId: earlier.checkId, snapshot: earlier.snapshot };
     }
+    case 'claimed':
+      try {
+        return await makeCheck(ctx, principal, body, now, id, options.alsoWrite);
+      } catch (error) {
+        await ctx.store.releaseIdempotencyKey(id).catch(() => undefined);
+        throw error;
+      }
   }
-  return json(result.snapshot, 201, { location: `${ctx.basePath}/v1/checks/${result.checkId}` });
 }
 
 /**
@@ -128,11 +148,13 @@ export async function makeCheck(
   body: CheckInput,
   now: Date,
   idempotency?: IdempotencyScope,
+  alsoWrite?: CheckOptions['alsoWrite'],
 ): Promise<MadeCheck> {
   if (ctx.checkDelay !== undefined) await ctx.checkDelay();
   return ctx.store.transaction(async (tx) => {
     const written = await writeCheck(ctx, tx, principal, body, now);
     if (idempotency !== undefined) await tx.completeIdempotencyKey(idempotency, written.checkId);
+    await alsoWrite?.(tx, written.checkId);
     return written;
   });
 }

@@ -1,5 +1,6 @@
 /** What every operation of the core is handed, and the audit row they share. */
 import { authorize, type AuthorizationTarget, type OperationId } from '@cpis/domain';
+import type { CdsHooksRuntime } from './cds-hooks/hooks.js';
 import type { Operation } from './contract.js';
 import { Refusal } from './problem.js';
 import type { AuditEvent, Storage } from './storage.js';
@@ -26,6 +27,8 @@ export interface OperationContext {
   /** The mock's simulated duration of a check (its `Idempotency-Key` held in progress). */
   checkDelay: (() => Promise<void>) | undefined;
   streams: StreamRegistry;
+  /** The CDS Hooks services' configuration; unset, they do not exist (404). */
+  cdsHooks?: CdsHooksRuntime;
 }
 
 /** Open notification streams, ended when the core closes. */

@@ -2,6 +2,8 @@ export {
   createService,
   BATCH_BODY_LIMIT_BYTES,
   BODY_LIMIT_BYTES,
+  CDS_HOOKS_CHECK_TIMEOUT_MS,
+  type CdsHooksOptions,
   type CpisService,
   type HandleOptions,
   type ServiceLogger,
@@ -37,6 +39,7 @@ export {
   describeJoseError,
   devTokenClaims,
   hs256Tokens,
+  isTokenError,
   principalOf,
   type DevTokenRequest,
   type DevTokenResponse,
@@ -79,3 +82,40 @@ export {
   type MemoryState,
 } from './memory-store.js';
 export type * from './storage.js';
+export {
+  CdsHooksTrustError,
+  isLoopback,
+  parseCdsHooksTrust,
+  type CdsHooksSetting,
+  type CdsHooksTrustedEhr,
+} from './cds-hooks/trust.js';
+export {
+  CDS_HOOKS_ALGORITHMS,
+  CDS_HOOKS_CLOCK_SKEW_SECONDS,
+  cdsHooksAuthenticator,
+  cdsServiceUrl,
+  type CdsHooksAuthOptions,
+  type CdsHooksCaller,
+} from './cds-hooks/auth.js';
+export {
+  DEVELOPMENT_TOKEN_SECONDS,
+  developmentEhrs,
+  type DevelopmentEhr,
+} from './cds-hooks/development.js';
+export {
+  CDS_PREFETCH,
+  CDS_SERVICES,
+  ENCOUNTER_START_SERVICE,
+  PATIENT_VIEW_SERVICE,
+} from './cds-hooks/hooks.js';
+export {
+  CARD_SOURCE_LABEL,
+  CARD_TOPIC_SYSTEM,
+  type CardKind,
+  type CdsCard,
+} from './cds-hooks/cards.js';
+export {
+  NHS_NUMBER_SYSTEM,
+  NHS_NUMBER_VERIFICATION_EXTENSION,
+  NHS_NUMBER_VERIFICATION_SYSTEM,
+} from './cds-hooks/resources.js';

@@ -10,8 +10,10 @@ import type {
   AuditEvent,
   Authority,
   CheckRecord,
+  EncounterCheckKey,
   IdempotencyClaim,
   IdempotencyScope,
+  JtiClaim,
   Notification,
   NotificationEvent,
   NotificationRange,
@@ -97,11 +99,26 @@ interface Internal {
   sequences: Map<string, number>;
   /** Who was told what, and when: the input of the 24-hour collapse. */
   told: { authority: string; userSub: string; settingOds: string; nhsNumber: string; at: string }[];
+  /** CDS Hooks: the check each EHR user made for an encounter and NHS number. */
+  encounterChecks: Map<string, string>;
+  /** CDS Hooks JWT ids, by issuer and `jti`, with when each may be forgotten. */
+  jtis: Map<string, string>;
 }
+
+const emptyInternal = (): Internal => ({
+  checks: new Map(),
+  idempotencyCheck: new Map(),
+  sequences: new Map(),
+  told: [],
+  encounterChecks: new Map(),
+  jtis: new Map(),
+});
 
 const planKey = (authority: string, planId: string): string => `${authority}/${planId}`;
 const idKey = (id: IdempotencyScope): string =>
   JSON.stringify([id.scope.userSub, id.scope.orgOds, id.key]);
+const encounterKey = (key: EncounterCheckKey): string =>
+  JSON.stringify([key.issuer, key.encounterId, key.nhsNumber, key.userId]);
 
 export function emptyMemoryState(): MemoryState {
   return {
@@ -117,12 +134,7 @@ export function emptyMemoryState(): MemoryState {
 
 export class MemoryStore implements Storage {
   readonly state: MemoryState = emptyMemoryState();
-  #internal: Internal = {
-    checks: new Map(),
-    idempotencyCheck: new Map(),
-    sequences: new Map(),
-    told: [],
-  };
+  #internal: Internal = emptyInternal();
   readonly #listeners = new Map<string, Set<(event: NotificationEvent) => void>>();
   /** Transactions run one at a time, in the order they were asked for. */
   #queue: Promise<unknown> = Promise.resolve();
@@ -131,12 +143,7 @@ export class MemoryStore implements Storage {
   clear(): void {
     const empty = emptyMemoryState();
     restore(this.state, empty);
-    this.#internal = {
-      checks: new Map(),
-      idempotencyCheck: new Map(),
-      sequences: new Map(),
-      told: [],
-    };
+    this.#internal = emptyInternal();
   }
 
   migrate(): Promise<void> {
@@ -151,6 +158,8 @@ export class MemoryStore implements Storage {
         idempotencyCheck: new Map(this.#internal.idempotencyCheck),
         sequences: new Map(this.#internal.sequences),
         told: [...this.#internal.told],
+        encounterChecks: new Map(this.#internal.encounterChecks),
+        jtis: new Map(this.#internal.jtis),
       };
       const written: NotificationEvent[] = [];
       try {
@@ -208,6 +217,11 @@ export class MemoryStore implements Storage {
     return this.#read.latestSeq(authority);
   }
 
+  async encounterCheck(key: EncounterCheckKey): Promise<string | undefined> {
+    await this.#idle();
+    return this.#read.encounterCheck(key);
+  }
+
   /** Loads records at once (the mock's population, on creation and on reset). */
   load(records: SeedRecords): void {
     for (const authority of records.authorities)
@@ -256,6 +270,8 @@ export class MemoryStore implements Storage {
     },
     latestSeq: (authority: string): number =>
       Number(this.state.notifications.get(authority)?.at(-1)?.cursor ?? 0),
+    encounterCheck: (key: EncounterCheckKey): string | undefined =>
+      this.#internal.encounterChecks.get(encounterKey(key)),
   };
 
   async claimIdempotencyKey(claim: {
@@ -301,6 +317,19 @@ export class MemoryStore implements Storage {
           this.#internal.idempotencyCheck.delete(id);
         }
       }
+    });
+  }
+
+  async claimJti(claim: JtiClaim): Promise<boolean> {
+    return this.transaction(async () => {
+      const now = claim.now.toISOString();
+      for (const [key, expiresAt] of this.#internal.jtis) {
+        if (expiresAt <= now) this.#internal.jtis.delete(key);
+      }
+      const key = JSON.stringify([claim.issuer, claim.jti]);
+      if (this.#internal.jtis.has(key)) return false;
+      this.#internal.jtis.set(key, claim.expiresAt);
+      return true;
     });
   }
 
@@ -350,6 +379,10 @@ export class MemoryStore implements Storage {
       getCheck: async (checkId) => this.#read.getCheck(checkId),
       listNotifications: async (authority, range) => this.#read.listNotifications(authority, range),
       latestSeq: async (authority) => this.#read.latestSeq(authority),
+      encounterCheck: async (key) => this.#read.encounterCheck(key),
+      recordEncounterCheck: async (key, checkId) => {
+        internal.encounterChecks.set(encounterKey(key), checkId);
+      },
       // Transactions already run one at a time here.
       lockAuthorityWrites: async () => undefined,
       lockPlanWrites: async () => undefined,

@@ -6,11 +6,13 @@
  * are transports around it; storage is whatever implements `Storage`.
  */
 import {
+  OPERATION_IDS,
   STREAM_HEARTBEAT_MS,
   authorizeBeforeBody,
   type OperationId,
   type ProblemKind,
 } from '@cpis/domain';
+import type { JWTVerifyGetKey } from 'jose';
 import { CsvBodyGuard, JsonBodyGuard, MAX_JSON_DEPTH, type BodyGuard } from './body-guard.js';
 import { batchPlans, deletePlan, listPlans, putPlan } from './plans.js';
 import { getAuthority, putAuthority } from './authorities.js';
@@ -21,6 +23,16 @@ import {
   searchCareTeam,
   searchPatientFlag,
 } from './fhir/handlers.js';
+import { cdsHooksAuthenticator, cdsServiceUrl } from './cds-hooks/auth.js';
+import { developmentEhrs, type DevelopmentEhr } from './cds-hooks/development.js';
+import {
+  cdsDiscovery,
+  cdsFeedback,
+  cdsHookCall,
+  createDevCdsHooksToken,
+  type CdsHooksRuntime,
+} from './cds-hooks/hooks.js';
+import type { CdsHooksTrustedEhr } from './cds-hooks/trust.js';
 import { json, type OperationContext, type StreamRegistry } from './context.js';
 import { compileContract, fieldErrors, type Operation, type RequestPart } from './contract.js';
 import { requestIdOf } from './ids.js';
@@ -66,7 +78,32 @@ export interface ServiceOptions {
   checkDelay?: () => Promise<void>;
   /** Where unexpected faults are reported (they are never in an answer). */
   log?: ServiceLogger;
+  /** The CDS Hooks services (`/cds-services`); without it they do not exist (404). */
+  cdsHooks?: CdsHooksOptions;
 }
+
+export interface CdsHooksOptions {
+  /** The EHRs trusted to call (`CPIS_CDS_HOOKS_TRUST`). */
+  trust: readonly CdsHooksTrustedEhr[];
+  /**
+   * Development EHRs, trusted besides `trust`, whose keys the service holds and whose
+   * JWTs it signs at `POST /v1/dev/cds-hooks-tokens` (development mode and the mock only).
+   */
+  developmentEhrs?: readonly DevelopmentEhr[];
+  /** Where callers reach the service (`CPIS_PUBLIC_URL`): a JWT's `aud` is this + the path. */
+  publicUrl: string;
+  /** The page a card's link opens: the banner view, the NHS number in its fragment. */
+  bannerUrl: string;
+  /** A trusted EHR's keys; its JWK Set fetched from its `jwksUrl` unless set (tests). */
+  keys?: (ehr: CdsHooksTrustedEhr) => JWTVerifyGetKey | undefined;
+  /** How JWK Sets and Patients are fetched from EHRs; the global `fetch` unless set. */
+  fetch?: typeof fetch;
+  /** How long a hook waits for its check before a timed-out card; 3,000 ms unless set. */
+  checkTimeoutMs?: number;
+}
+
+/** How long a hook waits for its check, unless told otherwise. */
+export const CDS_HOOKS_CHECK_TIMEOUT_MS = 3_000;
 
 export interface HandleOptions {
   /**
@@ -126,12 +163,17 @@ const HANDLERS: Record<string, Handler> = {
     if (ctx.devTokens === undefined) throw new Refusal('not-found', 'There is no such resource.');
     return json(await ctx.devTokens(ctx.body as Parameters<DevTokenSigner>[0]));
   },
+  cdsDiscovery,
+  cdsHookCall,
+  cdsFeedback,
+  createDevCdsHooksToken,
 };
 
 /** Media types the contract names for answers only: never a request body. */
 const RESPONSE_ONLY_TYPES = new Set(['application/problem+json', 'text/event-stream']);
 const PARSED_TYPES = new Set(['application/json', 'text/csv']);
 const DEV_TOKENS_PATH = '/v1/dev/tokens';
+const DEV_CDS_HOOKS_TOKENS_PATH = '/v1/dev/cds-hooks-tokens';
 
 export function createService(options: ServiceOptions): CpisService {
   const contract = compileContract();
@@ -146,10 +188,45 @@ export function createService(options: ServiceOptions): CpisService {
   const batch = contract.operations.get('batchPlans');
   const maxBatchRows = batch?.operation['x-cpis-max-rows'] ?? 10_000;
 
+  const cds = options.cdsHooks;
+  const devEhrs =
+    cds?.developmentEhrs === undefined || cds.developmentEhrs.length === 0
+      ? undefined
+      : developmentEhrs(cds.developmentEhrs);
+  const cdsTrust = [...(cds?.trust ?? []), ...(devEhrs?.trust ?? [])];
+  const cdsRuntime: CdsHooksRuntime | undefined =
+    cds === undefined
+      ? undefined
+      : {
+          ehrs: new Map(cdsTrust.map((ehr) => [ehr.iss, ehr])),
+          bannerUrl: cds.bannerUrl,
+          checkTimeoutMs: cds.checkTimeoutMs ?? CDS_HOOKS_CHECK_TIMEOUT_MS,
+          fetch: cds.fetch ?? ((input, init) => fetch(input, init)),
+          log: (error) => options.log?.error({ err: error }, 'CDS Hooks check failed'),
+          publicUrl: cds.publicUrl,
+          ...(devEhrs !== undefined && { signDevelopmentToken: devEhrs.sign }),
+        };
+  const cdsAuthenticator =
+    cds === undefined
+      ? undefined
+      : cdsHooksAuthenticator({
+          trust: cdsTrust,
+          keys: (ehr) =>
+            devEhrs !== undefined && devEhrs.trust.includes(ehr)
+              ? devEhrs.keys(ehr)
+              : cds.keys?.(ehr),
+          ...(cds.fetch !== undefined && { fetch: cds.fetch }),
+        });
+
   const match = (method: string, path: string) => {
     const found = contract.match(method, path);
-    // In production the development token route does not exist at all (404, not 405).
+    // In production the development token routes do not exist at all (404, not 405).
     if (found?.path === DEV_TOKENS_PATH && options.devTokens === undefined) return undefined;
+    if (found?.path === DEV_CDS_HOOKS_TOKENS_PATH && devEhrs === undefined) return undefined;
+    // Nor do the CDS Hooks services, unless the deployment has them.
+    if (cds === undefined && found !== undefined && contract.surfaceOf(path).name === 'cds-hooks') {
+      return undefined;
+    }
     return found;
   };
 
@@ -164,7 +241,7 @@ export function createService(options: ServiceOptions): CpisService {
     const surface = surfaceOf(pathOf(request.url));
     return surface.authenticate === undefined
       ? bearer(request)
-      : surface.authenticate(request, bearer);
+      : surface.authenticate(request, bearer, { cdsHooks });
   }
 
   /** The `/v1` bearer token, verified as the service is configured. */
@@ -174,23 +251,61 @@ export function createService(options: ServiceOptions): CpisService {
         await options.verifyToken(bearerToken(request.headers.get('authorization'))),
       );
     } catch (error) {
-      if (error instanceof AuthenticationError) {
-        throw new Refusal('unauthenticated', error.message, undefined, {
-          'www-authenticate': 'Bearer realm="cpis", error="invalid_token"',
-        });
-      }
-      if (error instanceof AuthUnavailableError) {
-        const refusal = new Refusal(
-          'unavailable',
-          'Tokens cannot be verified just now; try again shortly.',
-          undefined,
-          { 'retry-after': '5' },
-        );
-        // What the identity provider said, for the server's log (never the answer).
-        throw Object.assign(refusal, { cause: error.cause ?? error });
-      }
-      throw error;
+      throw authRefusal(error, 'Bearer realm="cpis", error="invalid_token"');
     }
+  }
+
+  /**
+   * An EHR's CDS Hooks JWT, for the service its path names (a feedback call may also name
+   * the feedback URL as its `aud`): the EHR as a principal, whose `sub` is its `iss`.
+   */
+  async function cdsHooks(request: Request): Promise<Principal> {
+    const path = pathOf(request.url);
+    const id = match(request.method, path)?.params['id'];
+    if (cdsAuthenticator === undefined || cds === undefined || id === undefined) {
+      throw new Refusal('not-found', 'There is no such resource.');
+    }
+    const service = cdsServiceUrl(cds.publicUrl, id);
+    const audiences = path.endsWith('/feedback') ? [service, `${service}/feedback`] : [service];
+    try {
+      const { ehr } = await cdsAuthenticator(
+        request.headers.get('authorization'),
+        audiences,
+        now(),
+        options.store,
+      );
+      return {
+        sub: ehr.iss,
+        name: ehr.orgName,
+        role: 'EHR',
+        orgType: 'health',
+        odsCode: ehr.odsCode,
+        orgName: ehr.orgName,
+        activities: [],
+      };
+    } catch (error) {
+      throw authRefusal(error, 'Bearer error="invalid_token"');
+    }
+  }
+
+  /** A token refused (401, with `challenge`), or keys that cannot be had (503). */
+  function authRefusal(error: unknown, challenge: string): unknown {
+    if (error instanceof AuthenticationError) {
+      return new Refusal('unauthenticated', error.message, undefined, {
+        'www-authenticate': challenge,
+      });
+    }
+    if (error instanceof AuthUnavailableError) {
+      const refusal = new Refusal(
+        'unavailable',
+        'Tokens cannot be verified just now; try again shortly.',
+        undefined,
+        { 'retry-after': '5' },
+      );
+      // What the identity provider said, for the server's log (never the answer).
+      return Object.assign(refusal, { cause: error.cause ?? error });
+    }
+    return error;
   }
 
   async function answer(
@@ -223,7 +338,11 @@ export function createService(options: ServiceOptions): CpisService {
       }
     }
     // The 403 that the token and the path decide comes before a byte of the body is read.
-    if (principal !== undefined && operation.bodyMediaTypes.length > 0) {
+    if (
+      principal !== undefined &&
+      operation.bodyMediaTypes.length > 0 &&
+      (OPERATION_IDS as readonly string[]).includes(operation.operationId)
+    ) {
       const decision = authorizeBeforeBody(
         operation.operationId as OperationId,
         principal,
@@ -269,6 +388,7 @@ export function createService(options: ServiceOptions): CpisService {
       devTokens: options.devTokens,
       checkDelay: options.checkDelay,
       streams,
+      ...(cdsRuntime !== undefined && { cdsHooks: cdsRuntime }),
     });
   }
 

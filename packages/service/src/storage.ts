@@ -127,6 +127,26 @@ export interface NotificationEvent {
   notification?: Notification;
 }
 
+/**
+ * Whose check a CDS Hooks `patient-view` may show again: the EHR (its `iss`), the
+ * encounter, the NHS number and the EHR's user (`context.userId`), exactly.
+ */
+export interface EncounterCheckKey {
+  issuer: string;
+  encounterId: string;
+  nhsNumber: string;
+  userId: string;
+}
+
+/** A CDS Hooks JWT's `jti`, remembered until `expiresAt` so that the token is used once. */
+export interface JtiClaim {
+  issuer: string;
+  jti: string;
+  /** RFC 3339 UTC: when the token stops being accepted (its `exp` plus the allowed skew). */
+  expiresAt: string;
+  now: Date;
+}
+
 /** Reads that need no transaction. */
 export interface StorageReader {
   getAuthority(odsCode: string): Promise<Authority | undefined>;
@@ -139,6 +159,8 @@ export interface StorageReader {
   listNotifications(authority: string, range: NotificationRange): Promise<Notification[]>;
   /** The newest cursor of an authority's feed, 0 when it is empty. */
   latestSeq(authority: string): Promise<number>;
+  /** The check this EHR user made for this encounter and NHS number (the newest), if any. */
+  encounterCheck(key: EncounterCheckKey): Promise<string | undefined>;
 }
 
 /** Everything one transaction may do: all of it commits, or none of it. */
@@ -177,6 +199,8 @@ export interface StorageTransaction extends StorageReader {
   insertNotifications(notifications: readonly NotificationRecord[]): Promise<void>;
   insertAuditEvents(events: readonly AuditEvent[]): Promise<void>;
   completeIdempotencyKey(id: IdempotencyScope, checkId: string): Promise<void>;
+  /** Records that this EHR user made `checkId` for this encounter (the newest one wins). */
+  recordEncounterCheck(key: EncounterCheckKey, checkId: string): Promise<void>;
 }
 
 export interface Storage extends StorageReader {
@@ -206,6 +230,12 @@ export interface Storage extends StorageReader {
   /** Frees a claim whose check failed, so a retry can make it. */
   releaseIdempotencyKey(id: IdempotencyScope): Promise<void>;
   purgeIdempotencyKeys(olderThan: Date): Promise<void>;
+  /**
+   * Remembers a JWT's `jti` for its issuer until it expires: true the first time, false
+   * while the same `jti` is remembered (a replayed token), on every instance. Forgets the
+   * ones that have expired.
+   */
+  claimJti(claim: JtiClaim): Promise<boolean>;
   /** Live events of `authority`'s feed after commit; the listener is live when this returns. */
   subscribe(authority: string, listener: (event: NotificationEvent) => void): () => void;
   /** True when the store answers. */

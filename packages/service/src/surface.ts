@@ -16,7 +16,7 @@ import { renderOperationOutcome, TRACE_ID_HEADER } from './fhir/operation-outcom
 import { problemResponse, type Refusal } from './problem.js';
 import type { Principal } from './tokens.js';
 
-export type SurfaceName = 'v1' | 'fhir';
+export type SurfaceName = 'v1' | 'fhir' | 'cds-hooks';
 
 export const DEFAULT_SURFACE: SurfaceName = 'v1';
 
@@ -38,14 +38,24 @@ export interface Surface {
   authenticate?(
     request: Request,
     bearer: (request: Request) => Promise<Principal>,
+    callers: SurfaceCallers,
   ): Promise<Principal>;
 }
+
+/** The ways of authenticating a caller the service is configured with, besides `/v1`'s bearer. */
+export interface SurfaceCallers {
+  /** An EHR's signed CDS Hooks JWT (`cds-hooks/auth.ts`), as the EHR's principal. */
+  cdsHooks(request: Request): Promise<Principal>;
+}
+
+/** A refusal as RFC 9457 problem+json: `/v1`'s format, and CDS Hooks'. */
+const problemRefusal = (refusal: Refusal, requestId: string): Response =>
+  problemResponse(refusal.kind, requestId, refusal.detail, refusal.errors, refusal.headers);
 
 export const SURFACES: Readonly<Record<SurfaceName, Surface>> = {
   v1: {
     name: 'v1',
-    refuse: (refusal, requestId) =>
-      problemResponse(refusal.kind, requestId, refusal.detail, refusal.errors, refusal.headers),
+    refuse: problemRefusal,
     requestIdHeaders: ['x-request-id'],
   },
   fhir: {
@@ -54,6 +64,14 @@ export const SURFACES: Readonly<Record<SurfaceName, Surface>> = {
     // NHS England's CP-IS API names the request by `TraceID`; the transport's own id after.
     requestIdHeaders: [TRACE_ID_HEADER.toLowerCase(), 'x-request-id'],
     answerHeaders: (requestId) => ({ [TRACE_ID_HEADER]: requestId }),
+  },
+  // HL7 CDS Hooks: the EHR signs its own JWT. The specification leaves the error body to
+  // the service: problem+json, with the status codes it names (401 for a JWT refused).
+  'cds-hooks': {
+    name: 'cds-hooks',
+    refuse: problemRefusal,
+    requestIdHeaders: ['x-request-id'],
+    authenticate: (request, _bearer, callers) => callers.cdsHooks(request),
   },
 };
 

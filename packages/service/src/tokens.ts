@@ -206,3 +206,17 @@ export function describeJoseError(error: unknown): string {
       return 'The token is not valid.';
   }
 }
+
+/** True for an error about the token itself, as opposed to fetching the keys to verify it. */
+export function isTokenError(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (typeof code !== 'string') return false;
+  return (
+    code.startsWith('ERR_JWT_') ||
+    code.startsWith('ERR_JWS_') ||
+    code === 'ERR_JOSE_ALG_NOT_ALLOWED' ||
+    code === 'ERR_JOSE_NOT_SUPPORTED' ||
+    code === 'ERR_JWKS_NO_MATCHING_KEY' ||
+    code === 'ERR_JWKS_MULTIPLE_MATCHING_KEYS'
+  );
+}

@@ -377,6 +377,120 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/dev/cds-hooks-tokens": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Sign a CDS Hooks JWT as a development EHR (development mode only)
+         * @description Exists only in development mode with no `CPIS_CDS_HOOKS_TRUST`: the server then
+         *     trusts its own development EHRs (an emergency department, unscheduled; a GP
+         *     practice, scheduled), holds their keys, and signs their JWTs here, so the
+         *     EHR simulator in `examples/` and local tests can call the CDS Hooks services as an
+         *     EHR would. In production the route does not exist (404).
+         */
+        post: operations["createDevCdsHooksToken"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cds-services": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * CDS Hooks discovery
+         * @description The CDS Hooks services of CP-IS (HL7 CDS Hooks 2.0): `cpis-encounter-start` and
+         *     `cpis-patient-view`, each asking for the Patient and the user as prefetch. Needs no
+         *     token. Does not exist (404) when the deployment trusts no EHR.
+         */
+        get: operations["cdsDiscovery"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cds-services/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A CDS Hooks service (`cpis-encounter-start`, `cpis-patient-view`). */
+                id: components["parameters"]["CdsServiceId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Call a CDS Hooks service
+         * @description The EHR calls a service at its hook, authenticated by its own signed JWT
+         *     (`cdsHooksJwt`), never a `/v1` token. The answer is always exactly one card, and its
+         *     indicator says whether the CP-IS status is known: `critical` a record found,
+         *     `info` no record, `warning` not known (not checked, not checkable, failed, timed
+         *     out, not allowed). Whatever fails once the EHR is authenticated is a `warning` card,
+         *     never an empty list or an error.
+         *
+         *     - `cpis-encounter-start` from an unscheduled-care EHR makes the unscheduled check
+         *       (reason `unscheduled-attendance`) under the rules of `POST /v1/checks`: the
+         *       notification, the 24-hour collapse (the user is the EHR's `iss` plus
+         *       `context.userId`) and the audit. `hookInstance` is its idempotency key.
+         *     - `cpis-patient-view` never notifies. For an unscheduled-care user it shows the
+         *       check this user made at this encounter (EHR, encounter, NHS number, user), with
+         *       no new access, or a card that reveals nothing of the record and links to the
+         *       banner, where the user gives a reason and checks.
+         *     - From a scheduled-care EHR (B0170) either hook is a silent read.
+         *
+         *     The NHS number is the prefetched Patient's `https://fhir.nhs.uk/Id/nhs-number`
+         *     identifier, checked only when UK Core's NHS number verification status is `01`;
+         *     without a prefetched Patient it is read from `fhirServer` with
+         *     `fhirAuthorization`.
+         */
+        post: operations["cdsHookCall"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cds-services/{id}/feedback": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A CDS Hooks service (`cpis-encounter-start`, `cpis-patient-view`). */
+                id: components["parameters"]["CdsServiceId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Feedback on a service's cards
+         * @description Which cards the clinician accepted or overrode, with the override reason and
+         *     comment, recorded in the audit (`cds-hooks.card.accepted` or
+         *     `cds-hooks.card.overridden`, by the EHR). Authenticated as a hook call is.
+         */
+        post: operations["cdsFeedback"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -731,6 +845,112 @@ export interface components {
             token: string;
             claims: components["schemas"]["TokenClaims"];
         };
+        DevCdsHooksTokenRequest: {
+            /** @description A development EHR's issuer (`urn:cpis:dev-ehr:…`). */
+            iss: string;
+            /** @description The URL of the service to call (`CPIS_PUBLIC_URL` + `/cds-services/{id}`). */
+            aud: string;
+        };
+        DevCdsHooksTokenResponse: {
+            token: string;
+        };
+        /** @description A FHIR resource id. */
+        FhirId: string;
+        CdsDiscovery: {
+            services: components["schemas"]["CdsService"][];
+        };
+        CdsService: {
+            hook: string;
+            id: string;
+            title?: string;
+            description: string;
+            prefetch?: {
+                [key: string]: string;
+            };
+        };
+        /**
+         * @description A CDS Hooks 2.0 hook call. Fields this service does not use (`extension`, other
+         *     prefetch keys, a later version's fields) are allowed, as the specification asks.
+         */
+        CdsHookRequest: {
+            hook: string;
+            /** Format: uuid */
+            hookInstance: string;
+            /** Format: uri */
+            fhirServer?: string;
+            fhirAuthorization?: components["schemas"]["CdsFhirAuthorization"];
+            context: components["schemas"]["CdsHookContext"];
+            /** @description The prefetched resources by key (`patient`, `user`); `null` when the EHR could not fetch one. */
+            prefetch?: Record<string, never>;
+            extension?: Record<string, never>;
+        };
+        CdsHookContext: {
+            /** @description `PractitionerRole/{id}` or `Practitioner/{id}` (another type may not check CP-IS). */
+            userId: string;
+            patientId: components["schemas"]["FhirId"];
+            encounterId?: components["schemas"]["FhirId"];
+        };
+        CdsFhirAuthorization: {
+            access_token: string;
+            /** @enum {string} */
+            token_type: "Bearer";
+            expires_in?: number;
+            scope?: string;
+            subject?: string;
+        };
+        CdsHookResponse: {
+            cards: components["schemas"]["CdsCard"][];
+        };
+        CdsCard: {
+            /** Format: uuid */
+            uuid: string;
+            summary: string;
+            /** @description GitHub-flavoured Markdown. */
+            detail: string;
+            /**
+             * @description `critical` a record found; `info` no record; `warning` the CP-IS status is not known.
+             * @enum {string}
+             */
+            indicator: "info" | "warning" | "critical";
+            source: {
+                /** @constant */
+                label: "CP-IS";
+                topic: {
+                    /** @constant */
+                    system: "urn:cpis:cds-hooks:card";
+                    /** @enum {string} */
+                    code: "record-found" | "no-record" | "not-checked-by-you" | "not-checked" | "not-checkable" | "failed" | "timed-out" | "not-allowed";
+                    display: string;
+                };
+            };
+            links: {
+                label: string;
+                /** Format: uri */
+                url: string;
+                /** @enum {string} */
+                type: "absolute";
+            }[];
+        };
+        CdsFeedbackRequest: {
+            feedback: {
+                card: string;
+                /** @enum {string} */
+                outcome: "accepted" | "overridden";
+                acceptedSuggestions?: {
+                    id: string;
+                }[];
+                overrideReason?: {
+                    reason?: {
+                        code?: string;
+                        system?: string;
+                        display?: string;
+                    };
+                    userComment?: string;
+                };
+                /** Format: date-time */
+                outcomeTimestamp: string;
+            }[];
+        };
     };
     responses: {
         /** @description The request breaks the contract (`invalid-request`), or an NHS number is invalid (`invalid-nhs-number`). */
@@ -906,6 +1126,8 @@ export interface components {
         /** @description An opaque cursor from a previous `nextCursor` (or a stream event's `id`). */
         After: components["schemas"]["Cursor"];
         Limit: number;
+        /** @description A CDS Hooks service (`cpis-encounter-start`, `cpis-patient-view`). */
+        CdsServiceId: string;
     };
     requestBodies: never;
     headers: {
@@ -1530,6 +1752,125 @@ export interface operations {
             429: components["responses"]["FhirError"];
             500: components["responses"]["FhirError"];
             503: components["responses"]["FhirError"];
+        };
+    };
+    createDevCdsHooksToken: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DevCdsHooksTokenRequest"];
+            };
+        };
+        responses: {
+            /** @description A JWT for that EHR and service, valid for five minutes, usable once. */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["NoStore"];
+                    "X-Request-ID": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DevCdsHooksTokenResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+        };
+    };
+    cdsDiscovery: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The services. */
+            200: {
+                headers: {
+                    "X-Request-ID": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CdsDiscovery"];
+                };
+            };
+            404: components["responses"]["NotFound"];
+        };
+    };
+    cdsHookCall: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A CDS Hooks service (`cpis-encounter-start`, `cpis-patient-view`). */
+                id: components["parameters"]["CdsServiceId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CdsHookRequest"];
+            };
+        };
+        responses: {
+            /** @description One card. */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["NoStore"];
+                    "X-Request-ID": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CdsHookResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    cdsFeedback: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A CDS Hooks service (`cpis-encounter-start`, `cpis-patient-view`). */
+                id: components["parameters"]["CdsServiceId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CdsFeedbackRequest"];
+            };
+        };
+        responses: {
+            /** @description Recorded. */
+            200: {
+                headers: {
+                    "X-Request-ID": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            503: components["responses"]["Unavailable"];
         };
     };
 }

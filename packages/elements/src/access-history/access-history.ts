@@ -1,6 +1,6 @@
 import { LitElement, html, nothing, type PropertyDeclarations, type TemplateResult } from 'lit';
+import { isoOrEmpty, londonDateTime } from '@cpis/domain';
 import type { AccessEntry, CheckResult } from '@cpis/sdk';
-import { isoOrEmpty, londonDateTime } from '../internal/format.js';
 import { accessHistoryStyles } from './access-history.styles.js';
 
 /**

@@ -9,13 +9,13 @@ import {
 import {
   REASON_CODES,
   REASON_COMMENT_MAX_LENGTH,
+  REASON_LABELS,
   validateReason,
   type AccessContext,
   type AccessReason,
   type ReasonCode,
 } from '@cpis/domain';
 import { infoIcon } from '../internal/icons.js';
-import { REASON_LABELS } from '../internal/words.js';
 import { accessReasonDialogStyles } from './access-reason-dialog.styles.js';
 
 /** The message shown for each field in error, in the order the fields come on the form. */

@@ -9,11 +9,20 @@ import {
 } from 'lit';
 import { Task, TaskStatus, initialState } from '@lit/task';
 import {
+  CHECK_FAILED,
+  CPIS_SCOPE,
+  NO_RECORD_MEANING,
+  PLAN_TYPE_LABELS,
   REASON_CODES,
+  calendarDateText,
+  isoOrEmpty,
+  londonDateTime,
+  telHref,
   formatNhsNumber,
   isReasonCode,
   isValidNhsNumber,
   normalizeNhsNumber,
+  notifiedText,
   type AccessContext,
   type AccessReason,
   type ReasonCode,
@@ -24,7 +33,6 @@ import { CpisAccessReasonDialog } from '../access-reason-dialog/access-reason-di
 import { CpisClientController } from '../context.js';
 import { CpisCheckCompleteEvent, CpisCheckErrorEvent, CpisCheckStartEvent } from '../events.js';
 import { defineElement } from '../internal/define-element.js';
-import { calendarDateText, isoOrEmpty, londonDateTime, telHref } from '../internal/format.js';
 import {
   clockIcon,
   criticalIcon,
@@ -35,7 +43,6 @@ import {
   warningIcon,
 } from '../internal/icons.js';
 import { problemState, type ProblemState } from '../internal/problem-state.js';
-import { PLAN_TYPE_LABELS } from '../internal/words.js';
 import { flagBannerStyles } from './flag-banner.styles.js';
 
 /** The banner's states: design.md's table, exactly. */
@@ -113,9 +120,7 @@ const ICONS: Record<Tone, SVGTemplateResult> = {
   setup: setupIcon,
 };
 
-const FAILED = 'CP-IS check failed — status unknown. Follow your local safeguarding procedure.';
 const SIGNED_OUT = 'Your session has ended — sign in again. CP-IS not checked.';
-const NO_RECORD_MEANING = 'This does not mean there are no safeguarding concerns.';
 const CONTEXTS = '"unscheduled" or "scheduled"';
 /** `other` needs a comment, which only the dialog can ask for. */
 const AUTO_REASONS = REASON_CODES.filter((code) => code !== 'other');
@@ -455,10 +460,7 @@ export class CpisFlagBanner extends LitElement {
             No CP-IS record for ${nhsNumberText(view.nhsNumber)}, checked
             ${timeText(new Date(view.result.checkedAt))}.
           </p>
-          <p>
-            ${NO_RECORD_MEANING} CP-IS only holds child protection plans, looked-after-child records
-            and unborn child protection plans that local authorities have shared.
-          </p>
+          <p>${NO_RECORD_MEANING} ${CPIS_SCOPE}</p>
           ${sourceText(view.result)}`;
       default: {
         // failed, signed-out, forbidden. role="alert" only for a failure the user just caused.
@@ -468,7 +470,7 @@ export class CpisFlagBanner extends LitElement {
             <p class="lead">
               ${
                 view.state === 'failed'
-                  ? FAILED
+                  ? CHECK_FAILED
                   : view.state === 'signed-out'
                     ? SIGNED_OUT
                     : `Your role cannot make ${scheduled ? 'a scheduled' : 'an unscheduled'} CP-IS check. CP-IS not checked.`
@@ -564,25 +566,6 @@ function sourceText(result: CheckResult): TemplateResult {
   </p>`;
 }
 
-function notifiedText(result: CheckResult): string {
-  // NHS England's CP-IS API tells the responsible authority of an unscheduled check but
-  // does not say whom it told: never name an authority, and never say that no one was told.
-  if (result.notificationsKnown === false) {
-    return 'The national CP-IS service tells the responsible local authority about an unscheduled check, but does not say whom it told, so this screen cannot show it.';
-  }
-  const names = result.notifiedAuthorities.map(
-    (odsCode) =>
-      result.plans.find((p) => p.responsibleAuthority.odsCode === odsCode)?.responsibleAuthority
-        .name ?? `the local authority with ODS code ${odsCode}`,
-  );
-  if (names.length === 1) return `${names[0]} has been told about this check.`;
-  if (names.length > 1)
-    return `These local authorities have been told about this check: ${names.join('; ')}.`;
-  return result.accessContext === 'scheduled'
-    ? 'No local authority was told about this check: a scheduled check is a silent read.'
-    : 'No local authority was told about this check: it repeats one made by you from this setting in the last 24 hours, which they were told about.';
-}
-
 function announcement(view: View): string {
   const nhsNumber = 'nhsNumber' in view ? `NHS No. ${formatNhsNumber(view.nhsNumber)}` : '';
   switch (view.state) {
@@ -594,7 +577,7 @@ function announcement(view: View): string {
       return `No CP-IS record for ${nhsNumber}, checked ${londonDateTime(new Date(view.result.checkedAt))}. ${NO_RECORD_MEANING}`;
     // A failure the user just caused is announced by its role="alert" instead.
     case 'failed':
-      return view.request.userInitiated ? '' : `Important: ${FAILED}`;
+      return view.request.userInitiated ? '' : `Important: ${CHECK_FAILED}`;
     case 'signed-out':
       return view.request.userInitiated ? '' : SIGNED_OUT;
     case 'forbidden':

@@ -6,14 +6,19 @@ import {
   type PropertyValues,
   type TemplateResult,
 } from 'lit';
-import { formatNhsNumber } from '@cpis/domain';
+import {
+  NO_REASON_GIVEN_WORDS,
+  REASON_LABELS,
+  formatNhsNumber,
+  isoOrEmpty,
+  londonDateTime,
+  londonTime,
+} from '@cpis/domain';
 import type { CpisCheckClient, CpisClient, Notification } from '@cpis/sdk';
 import { streamNotifications } from '@cpis/sdk/stream';
 import { CpisClientController } from '../context.js';
-import { isoOrEmpty, londonDateTime, londonTime } from '../internal/format.js';
 import { infoIcon, setupIcon, warningIcon } from '../internal/icons.js';
 import { problemState } from '../internal/problem-state.js';
-import { NO_REASON_GIVEN, REASON_LABELS } from '../internal/words.js';
 import { notificationInboxStyles } from './notification-inbox.styles.js';
 
 /** What the inbox shows now. */
@@ -284,7 +289,7 @@ function renderNotification(n: Notification): TemplateResult {
       <dd>
         ${
           n.reason === null
-            ? NO_REASON_GIVEN
+            ? NO_REASON_GIVEN_WORDS
             : `${REASON_LABELS[n.reason.code] ?? n.reason.code}${n.reason.comment ? `: ${n.reason.comment}` : ''}`
         }
       </dd>

@@ -12,8 +12,11 @@ export const apiDocs = fp<{ contract: Contract; devTokens: boolean }>(async (app
   const served = structuredClone(contract.document);
   if (!options.devTokens) {
     delete served.paths['/v1/dev/tokens'];
+    delete served.paths['/v1/dev/cds-hooks-tokens'];
     delete served.components['schemas']?.['DevTokenRequest'];
     delete served.components['schemas']?.['DevTokenResponse'];
+    delete served.components['schemas']?.['DevCdsHooksTokenRequest'];
+    delete served.components['schemas']?.['DevCdsHooksTokenResponse'];
   }
   const servedText = options.devTokens ? contract.text : yamlText(served);
   await app.register(swagger, {

@@ -25,6 +25,12 @@ export interface RateLimitOptions {
 export const rateLimitPerUser = fp<RateLimitOptions>(async (app, { core, perMinute }) => {
   const authenticated = (request: FastifyRequest): boolean =>
     core.operationOf(request.method, request.url.split('?')[0] ?? '/')?.authenticated === true;
+  // A CDS Hooks caller is a whole EHR, whose every chart opened calls: a per-caller limit
+  // would drop cards (and a card missing is a hazard), so these calls are not limited here.
+  const limited = (request: FastifyRequest): boolean =>
+    authenticated(request) &&
+    core.operationOf(request.method, request.url.split('?')[0] ?? '/')?.surface.name !==
+      'cds-hooks';
 
   app.addHook('onRequest', async (request) => {
     if (!authenticated(request)) return;
@@ -53,7 +59,7 @@ export const rateLimitPerUser = fp<RateLimitOptions>(async (app, { core, perMinu
     keyGenerator: (request) =>
       request.principal ? `sub:${request.principal.sub}` : `ip:${request.ip}`,
     // Only the authenticated API is limited; health, docs and files are not.
-    allowList: (request) => !authenticated(request),
+    allowList: (request) => !limited(request),
     errorResponseBuilder: (_request, context) =>
       new Refusal(
         'rate-limited',

@@ -192,6 +192,38 @@ const migrations = (dialect: Dialect): Record<string, Migration> => ({
         .execute();
     },
   },
+  // CDS Hooks: which check each EHR user made for an encounter (patient-view shows that
+  // user their own check again, with no new access), and the JWT ids already used.
+  '0004-cds-hooks': {
+    async up(db: Kysely<unknown>): Promise<void> {
+      await db.schema
+        .createTable('encounter_checks')
+        .addColumn('issuer', 'text', (c) => c.notNull())
+        .addColumn('encounter_id', 'text', (c) => c.notNull())
+        .addColumn('nhs_number', 'text', (c) => c.notNull())
+        .addColumn('user_id', 'text', (c) => c.notNull())
+        .addColumn('check_id', 'text', (c) => c.notNull().references('checks.check_id'))
+        .addPrimaryKeyConstraint('encounter_checks_pk', [
+          'issuer',
+          'encounter_id',
+          'nhs_number',
+          'user_id',
+        ])
+        .execute();
+      await db.schema
+        .createTable('cds_hooks_jtis')
+        .addColumn('issuer', 'text', (c) => c.notNull())
+        .addColumn('jti', 'text', (c) => c.notNull())
+        .addColumn('expires_at', 'text', (c) => c.notNull())
+        .addPrimaryKeyConstraint('cds_hooks_jtis_pk', ['issuer', 'jti'])
+        .execute();
+      await db.schema
+        .createIndex('cds_hooks_jtis_by_expiry')
+        .on('cds_hooks_jtis')
+        .column('expires_at')
+        .execute();
+    },
+  },
 });
 
 /**

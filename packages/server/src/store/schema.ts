@@ -123,6 +123,25 @@ export interface IdempotencyKeysTable {
   created_at: string;
 }
 
+/**
+ * CDS Hooks: the check an EHR user made for an encounter and NHS number, so that
+ * `patient-view` shows that user their own check again without a new access.
+ */
+export interface EncounterChecksTable {
+  issuer: string;
+  encounter_id: string;
+  nhs_number: string;
+  user_id: string;
+  check_id: string;
+}
+
+/** CDS Hooks JWT ids, kept until the token expires, so that each token is used once. */
+export interface CdsHooksJtisTable {
+  issuer: string;
+  jti: string;
+  expires_at: string;
+}
+
 export interface Database {
   authorities: AuthoritiesTable;
   authority_sequences: AuthoritySequencesTable;
@@ -132,4 +151,6 @@ export interface Database {
   notifications: NotificationsTable;
   audit_events: AuditEventsTable;
   idempotency_keys: IdempotencyKeysTable;
+  encounter_checks: EncounterChecksTable;
+  cds_hooks_jtis: CdsHooksJtisTable;
 }

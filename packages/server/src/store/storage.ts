@@ -44,6 +44,7 @@ export function createStorage(engine: Engine): ServerStorage {
     },
     listNotifications: (authority, range) => store.listNotifications(q, authority, range),
     latestSeq: (authority) => store.latestSeq(q, authority),
+    encounterCheck: (key) => store.encounterCheck(q, key),
   });
 
   const transaction = (trx: Tx, events: NotificationEvent[]): StorageTransaction => ({
@@ -124,6 +125,7 @@ export function createStorage(engine: Engine): ServerStorage {
       ),
     completeIdempotencyKey: (id, checkId) =>
       store.completeIdempotencyKey(trx, id.scope, id.key, checkId),
+    recordEncounterCheck: (key, checkId) => store.recordEncounterCheck(trx, key, checkId),
     lockAuthorityWrites: (odsCode) => store.lockAuthorityWrites(trx, odsCode),
     lockPlanWrites: (odsCode) => store.lockPlanWrites(trx, odsCode),
   });
@@ -149,6 +151,7 @@ export function createStorage(engine: Engine): ServerStorage {
     claimIdempotencyKey: (claim) => store.claimIdempotencyKey(claim),
     releaseIdempotencyKey: (id) => store.releaseIdempotencyKey(id.scope, id.key),
     purgeIdempotencyKeys: (olderThan) => store.purgeIdempotencyKeys(olderThan),
+    claimJti: (claim) => store.claimJti(claim),
     subscribe: (authority, listener) => engine.bus.subscribe(authority, listener),
     ping: () => engine.ping(),
     isUnavailable: (error) => engine.isUnavailable(error),

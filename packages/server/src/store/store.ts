@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Kysely, Transaction } from 'kysely';
 import type { components } from '@cpis/domain';
-import type { FeedOrder } from '@cpis/service';
+import type { EncounterCheckKey, FeedOrder, JtiClaim } from '@cpis/service';
 import type { Engine } from './engine.js';
 import { migrateToLatest } from './migrations.js';
 import { prepare, type Slot } from './prepared.js';
@@ -524,6 +524,65 @@ export class Store {
       .deleteFrom('idempotency_keys')
       .where('created_at', '<', olderThan.toISOString())
       .execute();
+  }
+
+  // CDS Hooks
+
+  readonly #encounterCheck = prepare((slot) =>
+    this.db
+      .selectFrom('encounter_checks')
+      .select('check_id')
+      .where('issuer', '=', slot(0))
+      .where('encounter_id', '=', slot(1))
+      .where('nhs_number', '=', slot(2))
+      .where('user_id', '=', slot(3)),
+  );
+
+  async encounterCheck(q: Queryable, key: EncounterCheckKey): Promise<string | undefined> {
+    const { rows } = await this.#encounterCheck(
+      q,
+      key.issuer,
+      key.encounterId,
+      key.nhsNumber,
+      key.userId,
+    );
+    return rows[0]?.check_id;
+  }
+
+  /** The newest check of this EHR user for this encounter and NHS number replaces the last. */
+  async recordEncounterCheck(q: Queryable, key: EncounterCheckKey, checkId: string): Promise<void> {
+    await q
+      .insertInto('encounter_checks')
+      .values({
+        issuer: key.issuer,
+        encounter_id: key.encounterId,
+        nhs_number: key.nhsNumber,
+        user_id: key.userId,
+        check_id: checkId,
+      })
+      .onConflict((oc) =>
+        oc
+          .columns(['issuer', 'encounter_id', 'nhs_number', 'user_id'])
+          .doUpdateSet({ check_id: checkId }),
+      )
+      .execute();
+  }
+
+  /**
+   * True when this issuer's `jti` was not remembered (it is now, until `expiresAt`); false
+   * for a replay. The insert either wins or meets the row another instance wrote.
+   */
+  async claimJti(claim: JtiClaim): Promise<boolean> {
+    const now = claim.now.toISOString();
+    return this.transaction(async (trx) => {
+      await trx.deleteFrom('cds_hooks_jtis').where('expires_at', '<=', now).execute();
+      const inserted = await trx
+        .insertInto('cds_hooks_jtis')
+        .values({ issuer: claim.issuer, jti: claim.jti, expires_at: claim.expiresAt })
+        .onConflict((oc) => oc.columns(['issuer', 'jti']).doNothing())
+        .executeTakeFirst();
+      return Number(inserted.numInsertedOrUpdatedRows ?? 0n) === 1;
+    });
   }
 
   // Audit

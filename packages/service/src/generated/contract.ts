@@ -46,6 +46,11 @@ export const contractDocument: OpenApiDocument = {
       description:
         "NHS England's CP-IS FHIR R4 API and Patient Flags API, answered locally over the same\ndata and rules (`x-cpis-surface: fhir`).\n",
     },
+    {
+      name: 'cds-hooks',
+      description:
+        "HL7 CDS Hooks — CP-IS cards in any EHR that speaks it, authenticated by the EHR's own JWT.",
+    },
   ],
   security: [
     {
@@ -1356,6 +1361,266 @@ export const contractDocument: OpenApiDocument = {
         ],
       },
     },
+    '/v1/dev/cds-hooks-tokens': {
+      post: {
+        operationId: 'createDevCdsHooksToken',
+        tags: ['meta'],
+        summary: 'Sign a CDS Hooks JWT as a development EHR (development mode only)',
+        description:
+          'Exists only in development mode with no `CPIS_CDS_HOOKS_TRUST`: the server then\ntrusts its own development EHRs (an emergency department, unscheduled; a GP\npractice, scheduled), holds their keys, and signs their JWTs here, so the\nEHR simulator in `examples/` and local tests can call the CDS Hooks services as an\nEHR would. In production the route does not exist (404).\n',
+        security: [],
+        requestBody: {
+          required: true,
+          content: {
+            'application/json': {
+              schema: {
+                $ref: '#/components/schemas/DevCdsHooksTokenRequest',
+              },
+            },
+          },
+        },
+        responses: {
+          '200': {
+            description: 'A JWT for that EHR and service, valid for five minutes, usable once.',
+            headers: {
+              'Cache-Control': {
+                $ref: '#/components/headers/NoStore',
+              },
+              'X-Request-ID': {
+                $ref: '#/components/headers/RequestId',
+              },
+            },
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/DevCdsHooksTokenResponse',
+                },
+              },
+            },
+          },
+          '400': {
+            $ref: '#/components/responses/BadRequest',
+          },
+          '404': {
+            $ref: '#/components/responses/NotFound',
+          },
+          '413': {
+            $ref: '#/components/responses/PayloadTooLarge',
+          },
+          '415': {
+            $ref: '#/components/responses/UnsupportedMediaType',
+          },
+        },
+      },
+    },
+    '/cds-services': {
+      get: {
+        operationId: 'cdsDiscovery',
+        'x-cpis-surface': 'cds-hooks',
+        tags: ['cds-hooks'],
+        summary: 'CDS Hooks discovery',
+        description:
+          'The CDS Hooks services of CP-IS (HL7 CDS Hooks 2.0): `cpis-encounter-start` and\n`cpis-patient-view`, each asking for the Patient and the user as prefetch. Needs no\ntoken. Does not exist (404) when the deployment trusts no EHR.\n',
+        security: [],
+        responses: {
+          '200': {
+            description: 'The services.',
+            headers: {
+              'X-Request-ID': {
+                $ref: '#/components/headers/RequestId',
+              },
+            },
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/CdsDiscovery',
+                },
+              },
+            },
+          },
+          '404': {
+            $ref: '#/components/responses/NotFound',
+          },
+        },
+        'x-cpis-access': [
+          {
+            case: 'default',
+            statuses: {
+              none: 200,
+              expired: 200,
+              'bad-signature': 200,
+              'alg-none': 200,
+              'wrong-audience': 200,
+              'clinician-b0107': 200,
+              'clinician-b0170': 200,
+              'clinician-no-activity': 200,
+              'own-la': 200,
+              'other-la': 200,
+            },
+          },
+        ],
+      },
+    },
+    '/cds-services/{id}': {
+      parameters: [
+        {
+          $ref: '#/components/parameters/CdsServiceId',
+        },
+      ],
+      post: {
+        operationId: 'cdsHookCall',
+        'x-cpis-surface': 'cds-hooks',
+        tags: ['cds-hooks'],
+        summary: 'Call a CDS Hooks service',
+        description:
+          "The EHR calls a service at its hook, authenticated by its own signed JWT\n(`cdsHooksJwt`), never a `/v1` token. The answer is always exactly one card, and its\nindicator says whether the CP-IS status is known: `critical` a record found,\n`info` no record, `warning` not known (not checked, not checkable, failed, timed\nout, not allowed). Whatever fails once the EHR is authenticated is a `warning` card,\nnever an empty list or an error.\n\n- `cpis-encounter-start` from an unscheduled-care EHR makes the unscheduled check\n  (reason `unscheduled-attendance`) under the rules of `POST /v1/checks`: the\n  notification, the 24-hour collapse (the user is the EHR's `iss` plus\n  `context.userId`) and the audit. `hookInstance` is its idempotency key.\n- `cpis-patient-view` never notifies. For an unscheduled-care user it shows the\n  check this user made at this encounter (EHR, encounter, NHS number, user), with\n  no new access, or a card that reveals nothing of the record and links to the\n  banner, where the user gives a reason and checks.\n- From a scheduled-care EHR (B0170) either hook is a silent read.\n\nThe NHS number is the prefetched Patient's `https://fhir.nhs.uk/Id/nhs-number`\nidentifier, checked only when UK Core's NHS number verification status is `01`;\nwithout a prefetched Patient it is read from `fhirServer` with\n`fhirAuthorization`.\n",
+        security: [
+          {
+            cdsHooksJwt: [],
+          },
+        ],
+        requestBody: {
+          required: true,
+          content: {
+            'application/json': {
+              schema: {
+                $ref: '#/components/schemas/CdsHookRequest',
+              },
+            },
+          },
+        },
+        responses: {
+          '200': {
+            description: 'One card.',
+            headers: {
+              'Cache-Control': {
+                $ref: '#/components/headers/NoStore',
+              },
+              'X-Request-ID': {
+                $ref: '#/components/headers/RequestId',
+              },
+            },
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/CdsHookResponse',
+                },
+              },
+            },
+          },
+          '400': {
+            $ref: '#/components/responses/BadRequest',
+          },
+          '401': {
+            $ref: '#/components/responses/Unauthorized',
+          },
+          '404': {
+            $ref: '#/components/responses/NotFound',
+          },
+          '413': {
+            $ref: '#/components/responses/PayloadTooLarge',
+          },
+          '415': {
+            $ref: '#/components/responses/UnsupportedMediaType',
+          },
+          '503': {
+            $ref: '#/components/responses/Unavailable',
+          },
+        },
+        'x-cpis-access': [
+          {
+            case: 'default',
+            statuses: {
+              none: 401,
+              expired: 401,
+              'bad-signature': 401,
+              'alg-none': 401,
+              'wrong-audience': 401,
+              'clinician-b0107': 401,
+              'clinician-b0170': 401,
+              'clinician-no-activity': 401,
+              'own-la': 401,
+              'other-la': 401,
+            },
+          },
+        ],
+      },
+    },
+    '/cds-services/{id}/feedback': {
+      parameters: [
+        {
+          $ref: '#/components/parameters/CdsServiceId',
+        },
+      ],
+      post: {
+        operationId: 'cdsFeedback',
+        'x-cpis-surface': 'cds-hooks',
+        tags: ['cds-hooks'],
+        summary: "Feedback on a service's cards",
+        description:
+          'Which cards the clinician accepted or overrode, with the override reason and\ncomment, recorded in the audit (`cds-hooks.card.accepted` or\n`cds-hooks.card.overridden`, by the EHR). Authenticated as a hook call is.\n',
+        security: [
+          {
+            cdsHooksJwt: [],
+          },
+        ],
+        requestBody: {
+          required: true,
+          content: {
+            'application/json': {
+              schema: {
+                $ref: '#/components/schemas/CdsFeedbackRequest',
+              },
+            },
+          },
+        },
+        responses: {
+          '200': {
+            description: 'Recorded.',
+            headers: {
+              'X-Request-ID': {
+                $ref: '#/components/headers/RequestId',
+              },
+            },
+          },
+          '400': {
+            $ref: '#/components/responses/BadRequest',
+          },
+          '401': {
+            $ref: '#/components/responses/Unauthorized',
+          },
+          '404': {
+            $ref: '#/components/responses/NotFound',
+          },
+          '413': {
+            $ref: '#/components/responses/PayloadTooLarge',
+          },
+          '415': {
+            $ref: '#/components/responses/UnsupportedMediaType',
+          },
+          '503': {
+            $ref: '#/components/responses/Unavailable',
+          },
+        },
+        'x-cpis-access': [
+          {
+            case: 'default',
+            statuses: {
+              none: 401,
+              expired: 401,
+              'bad-signature': 401,
+              'alg-none': 401,
+              'wrong-audience': 401,
+              'clinician-b0107': 401,
+              'clinician-b0170': 401,
+              'clinician-no-activity': 401,
+              'own-la': 401,
+              'other-la': 401,
+            },
+          },
+        ],
+      },
+    },
   },
   components: {
     securitySchemes: {
@@ -1364,6 +1629,13 @@ export const contractDocument: OpenApiDocument = {
         scheme: 'bearer',
         bearerFormat: 'JWT',
         description: 'A JWT whose claims are `TokenClaims`; `iss` and `aud` are checked.',
+      },
+      cdsHooksJwt: {
+        type: 'http',
+        scheme: 'bearer',
+        bearerFormat: 'JWT',
+        description:
+          "CDS Hooks: a JWT the EHR signs (ES384 or RS384) with `iss` (an EHR listed in\n`CPIS_CDS_HOOKS_TRUST`), `aud` (`CPIS_PUBLIC_URL` + `/cds-services/{id}`), `exp`\nand `jti`; verified against that EHR's JWK Set, with at most 60 s of clock skew. A\n`jku` header naming another JWK Set is ignored. Each `jti` is accepted once.\n",
       },
     },
     headers: {
@@ -1471,6 +1743,16 @@ export const contractDocument: OpenApiDocument = {
           minimum: 1,
           maximum: 500,
           default: 100,
+        },
+      },
+      CdsServiceId: {
+        name: 'id',
+        in: 'path',
+        required: true,
+        description: 'A CDS Hooks service (`cpis-encounter-start`, `cpis-patient-view`).',
+        schema: {
+          type: 'string',
+          pattern: '^[a-z0-9-]{1,64}$',
         },
       },
     },
@@ -2580,6 +2862,326 @@ export const contractDocument: OpenApiDocument = {
           },
           claims: {
             $ref: '#/components/schemas/TokenClaims',
+          },
+        },
+      },
+      DevCdsHooksTokenRequest: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['iss', 'aud'],
+        properties: {
+          iss: {
+            type: 'string',
+            description: "A development EHR's issuer (`urn:cpis:dev-ehr:…`).",
+            minLength: 1,
+            maxLength: 200,
+          },
+          aud: {
+            type: 'string',
+            description:
+              'The URL of the service to call (`CPIS_PUBLIC_URL` + `/cds-services/{id}`).',
+            minLength: 1,
+            maxLength: 2000,
+          },
+        },
+      },
+      DevCdsHooksTokenResponse: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['token'],
+        properties: {
+          token: {
+            type: 'string',
+          },
+        },
+      },
+      FhirId: {
+        type: 'string',
+        description: 'A FHIR resource id.',
+        pattern: '^[A-Za-z0-9\\-.]{1,64}$',
+      },
+      CdsDiscovery: {
+        type: 'object',
+        required: ['services'],
+        properties: {
+          services: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/CdsService',
+            },
+          },
+        },
+      },
+      CdsService: {
+        type: 'object',
+        required: ['hook', 'id', 'description'],
+        properties: {
+          hook: {
+            type: 'string',
+          },
+          id: {
+            type: 'string',
+          },
+          title: {
+            type: 'string',
+          },
+          description: {
+            type: 'string',
+          },
+          prefetch: {
+            type: 'object',
+            additionalProperties: {
+              type: 'string',
+            },
+          },
+        },
+      },
+      CdsHookRequest: {
+        type: 'object',
+        description:
+          "A CDS Hooks 2.0 hook call. Fields this service does not use (`extension`, other\nprefetch keys, a later version's fields) are allowed, as the specification asks.\n",
+        required: ['hook', 'hookInstance', 'context'],
+        properties: {
+          hook: {
+            type: 'string',
+            minLength: 1,
+            maxLength: 100,
+          },
+          hookInstance: {
+            type: 'string',
+            format: 'uuid',
+          },
+          fhirServer: {
+            type: 'string',
+            format: 'uri',
+            maxLength: 2000,
+          },
+          fhirAuthorization: {
+            $ref: '#/components/schemas/CdsFhirAuthorization',
+          },
+          context: {
+            $ref: '#/components/schemas/CdsHookContext',
+          },
+          prefetch: {
+            type: 'object',
+            description:
+              'The prefetched resources by key (`patient`, `user`); `null` when the EHR could not fetch one.',
+          },
+          extension: {
+            type: 'object',
+          },
+        },
+      },
+      CdsHookContext: {
+        type: 'object',
+        required: ['userId', 'patientId'],
+        properties: {
+          userId: {
+            type: 'string',
+            description:
+              '`PractitionerRole/{id}` or `Practitioner/{id}` (another type may not check CP-IS).',
+            pattern: '^[A-Za-z]{1,64}/[A-Za-z0-9\\-.]{1,64}$',
+          },
+          patientId: {
+            $ref: '#/components/schemas/FhirId',
+          },
+          encounterId: {
+            $ref: '#/components/schemas/FhirId',
+          },
+        },
+      },
+      CdsFhirAuthorization: {
+        type: 'object',
+        required: ['access_token', 'token_type'],
+        properties: {
+          access_token: {
+            type: 'string',
+            minLength: 1,
+            maxLength: 10000,
+          },
+          token_type: {
+            type: 'string',
+            enum: ['Bearer'],
+          },
+          expires_in: {
+            type: 'integer',
+          },
+          scope: {
+            type: 'string',
+          },
+          subject: {
+            type: 'string',
+          },
+        },
+      },
+      CdsHookResponse: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['cards'],
+        properties: {
+          cards: {
+            type: 'array',
+            minItems: 1,
+            maxItems: 1,
+            items: {
+              $ref: '#/components/schemas/CdsCard',
+            },
+          },
+        },
+      },
+      CdsCard: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['uuid', 'summary', 'detail', 'indicator', 'source', 'links'],
+        properties: {
+          uuid: {
+            type: 'string',
+            format: 'uuid',
+          },
+          summary: {
+            type: 'string',
+            minLength: 1,
+            maxLength: 140,
+          },
+          detail: {
+            type: 'string',
+            description: 'GitHub-flavoured Markdown.',
+          },
+          indicator: {
+            type: 'string',
+            enum: ['info', 'warning', 'critical'],
+            description:
+              '`critical` a record found; `info` no record; `warning` the CP-IS status is not known.',
+          },
+          source: {
+            type: 'object',
+            additionalProperties: false,
+            required: ['label', 'topic'],
+            properties: {
+              label: {
+                type: 'string',
+                const: 'CP-IS',
+              },
+              topic: {
+                type: 'object',
+                additionalProperties: false,
+                required: ['system', 'code', 'display'],
+                properties: {
+                  system: {
+                    type: 'string',
+                    const: 'urn:cpis:cds-hooks:card',
+                  },
+                  code: {
+                    type: 'string',
+                    enum: [
+                      'record-found',
+                      'no-record',
+                      'not-checked-by-you',
+                      'not-checked',
+                      'not-checkable',
+                      'failed',
+                      'timed-out',
+                      'not-allowed',
+                    ],
+                  },
+                  display: {
+                    type: 'string',
+                  },
+                },
+              },
+            },
+          },
+          links: {
+            type: 'array',
+            minItems: 1,
+            items: {
+              type: 'object',
+              additionalProperties: false,
+              required: ['label', 'url', 'type'],
+              properties: {
+                label: {
+                  type: 'string',
+                },
+                url: {
+                  type: 'string',
+                  format: 'uri',
+                },
+                type: {
+                  type: 'string',
+                  enum: ['absolute'],
+                },
+              },
+            },
+          },
+        },
+      },
+      CdsFeedbackRequest: {
+        type: 'object',
+        required: ['feedback'],
+        properties: {
+          feedback: {
+            type: 'array',
+            minItems: 1,
+            maxItems: 100,
+            items: {
+              type: 'object',
+              required: ['card', 'outcome', 'outcomeTimestamp'],
+              properties: {
+                card: {
+                  type: 'string',
+                  minLength: 1,
+                  maxLength: 100,
+                },
+                outcome: {
+                  type: 'string',
+                  enum: ['accepted', 'overridden'],
+                },
+                acceptedSuggestions: {
+                  type: 'array',
+                  maxItems: 100,
+                  items: {
+                    type: 'object',
+                    required: ['id'],
+                    properties: {
+                      id: {
+                        type: 'string',
+                        maxLength: 100,
+                      },
+                    },
+                  },
+                },
+                overrideReason: {
+                  type: 'object',
+                  properties: {
+                    reason: {
+                      type: 'object',
+                      properties: {
+                        code: {
+                          type: 'string',
+                          maxLength: 200,
+                        },
+                        system: {
+                          type: 'string',
+                          maxLength: 2000,
+                        },
+                        display: {
+                          type: 'string',
+                          maxLength: 500,
+                        },
+                      },
+                    },
+                    userComment: {
+                      type: 'string',
+                      maxLength: 2000,
+                    },
+                  },
+                },
+                outcomeTimestamp: {
+                  type: 'string',
+                  format: 'date-time',
+                },
+              },
+            },
           },
         },
       },

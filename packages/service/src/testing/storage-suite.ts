@@ -358,6 +358,59 @@ export function describeStorage(name: string, create: () => Promise<StoreUnderTe
       });
     });
 
+    it('keeps the newest check of an EHR user for an encounter, by EHR, encounter, NHS number and user', async () => {
+      const key = {
+        issuer: 'https://ehr.example',
+        encounterId: 'enc-1',
+        nhsNumber: '9990000018',
+        userId: 'PractitionerRole/1',
+      };
+      expect(await store.encounterCheck(key)).toBeUndefined();
+      await store.transaction(async (tx) => {
+        await tx.insertCheck(check(checkUuid(1)));
+        await tx.insertCheck(check(checkUuid(2)));
+        await tx.recordEncounterCheck(key, checkUuid(1));
+      });
+      expect(await store.encounterCheck(key)).toBe(checkUuid(1));
+      await store.transaction((tx) => tx.recordEncounterCheck(key, checkUuid(2)));
+      expect(await store.encounterCheck(key)).toBe(checkUuid(2));
+      // Any other EHR, encounter, number or user has none.
+      for (const other of [
+        { ...key, issuer: 'https://other-ehr.example' },
+        { ...key, encounterId: 'enc-2' },
+        { ...key, nhsNumber: '9990000026' },
+        { ...key, userId: 'PractitionerRole/2' },
+      ]) {
+        expect(await store.encounterCheck(other)).toBeUndefined();
+      }
+      // Rolled back with its transaction.
+      await expect(
+        store.transaction(async (tx) => {
+          await tx.recordEncounterCheck({ ...key, encounterId: 'enc-3' }, checkUuid(1));
+          throw new Error('rolled back');
+        }),
+      ).rejects.toThrow('rolled back');
+      expect(await store.encounterCheck({ ...key, encounterId: 'enc-3' })).toBeUndefined();
+    });
+
+    it('remembers a JWT id per issuer until it expires, and refuses it again until then', async () => {
+      const t0 = new Date(AT);
+      const later = (s: number) => new Date(t0.getTime() + s * 1000);
+      const claim = (issuer: string, jti: string, now: Date) =>
+        store.claimJti({ issuer, jti, expiresAt: later(120).toISOString(), now });
+      expect(await claim('https://ehr.example', 'j1', t0)).toBe(true);
+      expect(await claim('https://ehr.example', 'j1', later(60))).toBe(false);
+      expect(await claim('https://other-ehr.example', 'j1', t0)).toBe(true);
+      expect(await claim('https://ehr.example', 'j2', t0)).toBe(true);
+      // Once the token has expired, its id is forgotten.
+      expect(await claim('https://ehr.example', 'j1', later(120))).toBe(true);
+      // Several claims of one id at once: exactly one wins.
+      const race = await Promise.all(
+        Array.from({ length: 5 }, () => claim('https://ehr.example', 'j3', t0)),
+      );
+      expect(race.filter(Boolean)).toHaveLength(1);
+    });
+
     it('answers a ping', async () => {
       expect(await store.ping()).toBe(true);
     });

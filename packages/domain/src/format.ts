@@ -1,5 +1,5 @@
 /**
- * What the elements print for times, dates and phone numbers. Dates and times are in NHS
+ * What the kit prints (the elements, the CDS Hooks cards) for times, dates and phone numbers. Dates and times are in NHS
  * CUI's style (`04-Dec-2026 15:10`): the day never left out, so a screen left open past
  * midnight cannot mislead. Instants are shown in Europe/London (the contract's times are
  * UTC); calendar dates are already London days and are formatted without any shift.
