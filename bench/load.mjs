@@ -7,6 +7,7 @@ import { personas } from '@cpis/mock/fixtures';
 import { createCpisClient } from '@cpis/sdk';
 import {
   checkBody,
+  cpuMsOf,
   distinctNhsNumbers,
   nhsNumber,
   socialWorkerToken,
@@ -42,10 +43,17 @@ export const checksRequest = (tokens) => ({
   }),
 });
 
-/** One autocannon run: requests/s, p50, p99 (ms) and errors (errors + timeouts + non-2xx). */
-export async function load(base, request, { connections, duration }) {
+/**
+ * One autocannon run: requests/s, p50, p99 (ms), errors (errors + timeouts + non-2xx), and
+ * the servers' CPU time per request (`pids`), which a busy shared machine moves far less
+ * than it moves requests/s.
+ */
+export async function load(base, request, { connections, duration, pids = [] }) {
+  const cpu = () => pids.reduce((sum, pid) => sum + cpuMsOf(pid), 0);
+  const cpuBefore = cpu();
   const result = await autocannon({ url: base, connections, duration, requests: [request] });
   return {
+    cpuMsPerRequest: (cpu() - cpuBefore) / Math.max(1, result.requests.total),
     connections,
     rps: result.requests.average,
     p50: result.latency.p50,
@@ -59,19 +67,20 @@ export async function load(base, request, { connections, duration }) {
  * Checks and the baseline at each connection count, alternating, `rounds` times; the
  * round with the median checks rate is kept for each (with its own baseline).
  */
-export async function checksAgainstBaseline(base, tokens, { levels, duration, rounds, log }) {
+export async function checksAgainstBaseline(base, tokens, { levels, duration, rounds, log, pids }) {
   await load(base, { method: 'GET', path: '/v1/health' }, { connections: 10, duration: 2 });
   await load(base, checksRequest(tokens), { connections: 10, duration: 2 });
   const rows = [];
   for (const connections of levels) {
     const runs = [];
     for (let round = 0; round < rounds; round++) {
-      const baseline = await load(base, baselineRequest(tokens), { connections, duration });
-      const checks = await load(base, checksRequest(tokens), { connections, duration });
+      const baseline = await load(base, baselineRequest(tokens), { connections, duration, pids });
+      const checks = await load(base, checksRequest(tokens), { connections, duration, pids });
       runs.push({ baseline, checks });
       log(
         `  ${connections} connections: baseline ${baseline.rps.toFixed(0)} req/s p99 ${baseline.p99} ms, ` +
-          `checks ${checks.rps.toFixed(0)} req/s p99 ${checks.p99} ms, errors ${checks.errors}`,
+          `checks ${checks.rps.toFixed(0)} req/s p99 ${checks.p99} ms, errors ${checks.errors}; ` +
+          `CPU per request ${baseline.cpuMsPerRequest.toFixed(2)} / ${checks.cpuMsPerRequest.toFixed(2)} ms`,
       );
     }
     runs.sort((a, b) => a.checks.rps / a.baseline.rps - b.checks.rps / b.baseline.rps);

@@ -60,6 +60,16 @@ export function fileLimitOf(pid) {
   }
 }
 
+/** CPU time a process has used, user + system, in ms (Linux; 100 ticks a second). */
+export function cpuMsOf(pid) {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return Number.NaN;
+  }
+}
+
 /** Resident memory of a process, in bytes (Linux), or NaN. */
 export function rssOf(pid) {
   try {

@@ -11,13 +11,6 @@ import { build } from 'esbuild';
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const ANCHORS = fileURLToPath(new URL('./anchors/', import.meta.url));
 
-/**
- * fhirclient's browser entry names Node's and optional packages it only reaches on other
- * platforms; what esbuild cannot resolve there is left out (external), which only makes
- * the anchor smaller than what a vendor ships.
- */
-export const FHIRCLIENT_EXTERNAL = ['crypto', 'util', 'url', 'http', 'https', 'stream', 'zlib'];
-
 /** What each bundle imports: `[name, source, options]`. */
 export const BUNDLES = {
   banner: {
@@ -60,8 +53,8 @@ console.log(MedplumClient)`,
     name: 'fhirclient 2.6.3 (browser entry)',
     source: `import FHIR from 'fhirclient'
 console.log(FHIR)`,
+    // Its browser entry bundles whole: nothing is left external.
     anchor: true,
-    external: FHIRCLIENT_EXTERNAL,
   },
 };
 
@@ -88,7 +81,7 @@ export function installAnchors(log) {
   }
 }
 
-async function bundle({ source, css, anchor, external = [] }) {
+async function bundle({ source, css, anchor }) {
   const resolveDir = anchor ? ANCHORS : ROOT;
   const result = await build({
     ...(css === undefined
@@ -99,7 +92,6 @@ async function bundle({ source, css, anchor, external = [] }) {
     minifySyntax: true,
     minifyWhitespace: true,
     treeShaking: true,
-    external,
     write: false,
     logLevel: 'silent',
   });

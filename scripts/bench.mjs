@@ -118,7 +118,11 @@ if (['banner', 'sdk', 'server', 'surfaces', 'batch'].some(wanted)) {
     }
     if (wanted('server')) {
       results.server.sqlite1 = {
-        rows: await checksAgainstBaseline(base, tokens, { ...options, log }),
+        rows: await checksAgainstBaseline(base, tokens, {
+          ...options,
+          log,
+          pids: deployment.pids,
+        }),
       };
     }
     if (wanted('surfaces')) {
@@ -175,7 +179,11 @@ if (wanted('postgres')) {
     try {
       const tokens = await clinicianTokens(deployment.base, options.users);
       results.server[key] = {
-        rows: await checksAgainstBaseline(deployment.base, tokens, { ...options, log }),
+        rows: await checksAgainstBaseline(deployment.base, tokens, {
+          ...options,
+          log,
+          pids: deployment.pids,
+        }),
       };
     } finally {
       await deployment.stop();
