@@ -49,7 +49,9 @@ export {
 export {
   DEFAULT_SURFACE,
   SURFACES,
+  refusalOn,
   surfaceNamed,
+  withSurfaceHeaders,
   type Surface,
   type SurfaceName,
 } from './surface.js';

@@ -57,6 +57,24 @@ export const SURFACES: Readonly<Record<SurfaceName, Surface>> = {
   },
 };
 
+/** Sets the headers every answer on `surface` carries: `X-Request-ID` and its own. */
+export function withSurfaceHeaders(
+  response: Response,
+  surface: Surface,
+  requestId: string,
+): Response {
+  response.headers.set('x-request-id', requestId);
+  for (const [name, value] of Object.entries(surface.answerHeaders?.(requestId) ?? {})) {
+    response.headers.set(name, value);
+  }
+  return response;
+}
+
+/** A refusal as `surface` answers it, with the headers every answer there carries. */
+export function refusalOn(surface: Surface, refusal: Refusal, requestId: string): Response {
+  return withSurfaceHeaders(surface.refuse(refusal, requestId), surface, requestId);
+}
+
 /** The surface of that name; an unknown name in the contract is a fault of the contract. */
 export function surfaceNamed(name: unknown): Surface {
   if (name === undefined) return SURFACES[DEFAULT_SURFACE];
