@@ -245,6 +245,29 @@ forEachEngine(() => {
       ]);
     });
 
+    it('names each resource by an absolute URL on the host the client reached', async () => {
+      const token = await s.token(principalClaims('gp'));
+      const response = await s.inject({
+        method: 'GET',
+        url: `/cpis/FHIR/R4/CareTeam?${patient(LOOKED_AFTER)}`,
+        headers: { ...bearer(token), IsUnscheduledAccessEvent: 'false', host: '127.0.0.1:8080' },
+      });
+      const bundle = response.json<Json>();
+      expect(entries(bundle)[0]).toMatchObject({
+        fullUrl: 'http://127.0.0.1:8080/cpis/FHIR/R4/CareTeam/TH-LAC-0042',
+      });
+      expect((bundle['link'] as Json[])[0]?.['url']).toMatch(
+        /^http:\/\/127\.0\.0\.1:8080\/cpis\/FHIR\/R4\/CareTeam\?patient:identifier=/,
+      );
+      const spoofed = await s.inject({
+        method: 'GET',
+        url: '/cpis/FHIR/R4/metadata',
+        headers: { host: 'evil.example/<script>' },
+      });
+      expect(spoofed.statusCode).toBe(200);
+      expect(spoofed.body).not.toContain('evil.example');
+    });
+
     it('lets a browser page send TraceID and IsUnscheduledAccessEvent, and read TraceID (CORS)', async () => {
       await s.close();
       s = await createTestServer({ corsOrigins: ['http://localhost:6006'] });
