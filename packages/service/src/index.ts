@@ -53,6 +53,7 @@ export {
   surfaceNamed,
   withSurfaceHeaders,
   type Surface,
+  type SurfaceAuthentication,
   type SurfaceName,
 } from './surface.js';
 export {

@@ -164,7 +164,7 @@ export function createService(options: ServiceOptions): CpisService {
     const surface = surfaceOf(pathOf(request.url));
     return surface.authenticate === undefined
       ? bearer(request)
-      : surface.authenticate(request, bearer);
+      : surface.authenticate(request, { bearer, options });
   }
 
   /** The `/v1` bearer token, verified as the service is configured. */
