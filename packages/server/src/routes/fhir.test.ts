@@ -17,6 +17,7 @@ import { personas } from '@cpis/mock/fixtures';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
   bearer,
+  capturedLogLines,
   createTestServer,
   itLogsNoPersonalData,
   principalClaims,
@@ -243,6 +244,10 @@ forEachEngine(() => {
         traceId,
         traceId,
       ]);
+      const logged = capturedLogLines
+        .map((line) => JSON.parse(line) as { reqId?: string; url?: string })
+        .filter((line) => line.reqId === traceId);
+      expect(logged.length).toBeGreaterThan(0);
     });
 
     it('names each resource by an absolute URL on the host the client reached', async () => {
