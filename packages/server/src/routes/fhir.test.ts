@@ -250,6 +250,21 @@ forEachEngine(() => {
       expect(logged.length).toBeGreaterThan(0);
     });
 
+    it('describes the four FHIR paths at /openapi.json, which /docs shows', async () => {
+      const document = (await s.inject({ method: 'GET', url: '/openapi.json' })).json<{
+        paths: Record<string, { get?: { 'x-cpis-surface'?: string } }>;
+      }>();
+      for (const path of [
+        '/cpis/FHIR/R4/metadata',
+        '/cpis/FHIR/R4/CareTeam',
+        '/cpis/FHIR/R4/AuditEvent',
+        '/patient-flags-api/FHIR/R4/PatientFlag',
+      ]) {
+        expect(document.paths[path]?.get?.['x-cpis-surface'], path).toBe('fhir');
+      }
+      expect((await s.app.inject({ method: 'GET', url: '/docs' })).statusCode).toBeLessThan(400);
+    });
+
     it('names each resource by an absolute URL on the host the client reached', async () => {
       const token = await s.token(principalClaims('gp'));
       const response = await s.inject({
