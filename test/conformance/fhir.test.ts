@@ -167,6 +167,31 @@ function fhirConformance(make: () => Promise<Backend>): void {
     expect(failure).toMatchObject({ status: 403, spineCode: 'ACCESS_DENIED' });
   });
 
+  it('two authorities holding a plan of the same id for one person: each plan keeps its own authority and phones, through both APIs', async () => {
+    const nhsNumber = personas.noRecord.nhsNumber;
+    const plan = { nhsNumber, type: 'CPP', startDate: '2025-01-15' };
+    for (const [ods, as] of [
+      [TOWER_HAMLETS, 'towerHamletsSocialWorker'],
+      ['373', 'sheffieldSocialWorker'],
+    ] as const) {
+      const put = await b.call('PUT', `/v1/authorities/${ods}/plans/SAME_ID-1`, { as, body: plan });
+      expect(put.status).toBe(201);
+    }
+    const expected = [
+      ['London Borough of Tower Hamlets', TOWER_HAMLETS],
+      ['Sheffield City Council', '373'],
+    ];
+    const authorityOf = (result: {
+      plans: { responsibleAuthority: { name: string; odsCode?: string } }[];
+    }) =>
+      result.plans.map((p) => [p.responsibleAuthority.name, p.responsibleAuthority.odsCode]).sort();
+    const fhir = await fhirClient('gp').checks.create(check(nhsNumber, 'scheduled'));
+    expect(authorityOf(fhir)).toEqual(expected);
+    const flags = await flagsClient('gp').checks.create(check(nhsNumber, 'scheduled'));
+    expect(authorityOf(flags)).toEqual(expected);
+    expect(new Set(flags.plans.map((p) => p.planId)).size).toBe(2);
+  });
+
   it('no record through either API is no-record, never a failure', async () => {
     const nhs = personas.noRecord.nhsNumber;
     expect((await fhirClient('edNurse').checks.create(check(nhs, 'unscheduled'))).outcome).toBe(

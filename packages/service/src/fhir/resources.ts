@@ -37,6 +37,23 @@ export function fhirIdOfPlan(planId: string): string {
   return planId.replace(/_/g, '.');
 }
 
+/**
+ * The FHIR id of each plan of one answer, unique within it: two authorities may each hold a
+ * plan of the same id for one person, and a reference (`CarePlan/{id}`) that named both
+ * would lead a client to the other authority's phones. A repeated id gets `.2`, `.3`…
+ * (kept within 64 characters).
+ */
+export function planFhirIds(plans: readonly Plan[]): string[] {
+  const used = new Set<string>();
+  return plans.map((plan) => {
+    const id = fhirIdOfPlan(plan.planId);
+    let unique = id;
+    for (let n = 2; used.has(unique); n += 1) unique = `${id.slice(0, 63 - String(n).length)}.${n}`;
+    used.add(unique);
+    return unique;
+  });
+}
+
 const nhsNumberReference = (nhsNumber: string) => ({
   identifier: { system: NHS_NUMBER_SYSTEM, value: nhsNumber },
 });
@@ -60,11 +77,11 @@ const period = (plan: Plan) => ({
  * authority's office-hours (`work`) and emergency-duty (`mobile`) phones. `status` says
  * whether the plan has ended (the published example carries none).
  */
-export function careTeamOf(plan: Plan, nhsNumber: string | undefined): FhirResource {
+export function careTeamOf(plan: Plan, id: string, nhsNumber: string | undefined): FhirResource {
   const authority = plan.responsibleAuthority;
   return {
     resourceType: 'CareTeam',
-    id: fhirIdOfPlan(plan.planId),
+    id,
     status: plan.status === 'ended' ? 'inactive' : 'active',
     category: category(plan.type),
     name: authority.name,
@@ -93,11 +110,11 @@ export function careTeamOf(plan: Plan, nhsNumber: string | undefined): FhirResou
  */
 export function flagResourcesOf(
   plan: Plan,
+  id: string,
   nhsNumber: string,
 ): [FhirResource, FhirResource, FhirResource] {
-  const id = fhirIdOfPlan(plan.planId);
   const ended = plan.status === 'ended';
-  const careTeam = careTeamOf(plan, undefined);
+  const careTeam = careTeamOf(plan, id, undefined);
   const flag: FhirResource = {
     resourceType: 'Flag',
     id,
