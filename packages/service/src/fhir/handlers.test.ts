@@ -286,9 +286,23 @@ describe('refusals on the FHIR paths are OperationOutcomes', () => {
 
   it('a method the path does not take is 405 with Allow, as an OperationOutcome', async () => {
     const answer = await call(careTeams(WITH_PLAN), await clinician(['B0107']), {}, 'POST');
-    expect([answer.status, answer.headers.get('allow')]).toEqual([405, 'GET, HEAD']);
+    expect([answer.status, answer.headers.get('allow')]).toEqual([405, 'GET']);
     expect(answer.headers.get('content-type')).toMatch(/^application\/fhir\+json/);
     expect(spineCode(answer.body)?.code).toBe('NOT_IMPLEMENTED');
+  });
+
+  it('a HEAD on a CareTeam search is 405 and tells no one: only a deliberate GET notifies', async () => {
+    const answer = await call(
+      careTeams(WITH_PLAN),
+      await clinician(['B0107']),
+      unscheduled,
+      'HEAD',
+    );
+    expect([answer.status, answer.headers.get('allow')]).toEqual([405, 'GET']);
+    expect(await notifications()).toEqual([]);
+    // Where a GET tells no one, HEAD stays (the AuditEvent search, a read).
+    const audit = await call(auditEvents(WITH_PLAN), await clinician(['B0107']), {}, 'HEAD');
+    expect(audit.status).toBe(200);
   });
 
   it('an unexpected fault is 500 INTERNAL_SERVER_ERROR and storage down is 503 SERVICE_UNAVAILABLE, never an answer', async () => {

@@ -1139,6 +1139,7 @@ export const contractDocument: OpenApiDocument = {
       get: {
         operationId: 'searchCareTeam',
         'x-cpis-surface': 'fhir',
+        'x-cpis-notifies': true,
         tags: ['nhs-england-fhir'],
         summary: "A person's child protection plans (CP-IS FHIR API)",
         description:
