@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import {
   checkBody,
   clinicianTokens,
+  cpuMsOf,
   fileLimitOf,
   distinctNhsNumbers,
   rssOf,
@@ -62,6 +63,7 @@ export async function fanOut({ subscribers, events, gapMs, log, nodeArgs }) {
       `  ${subscribers - refused} streams open (${refused} refused); file limits ${JSON.stringify(limits)}`,
     );
 
+    const cpuBefore = cpuMsOf(serverPid);
     let rssPeak = rssOf(serverPid);
     sampler = setInterval(() => (rssPeak = Math.max(rssPeak, rssOf(serverPid))), 20);
     const answered = {};
@@ -82,6 +84,9 @@ export async function fanOut({ subscribers, events, gapMs, log, nodeArgs }) {
     }
     await new Promise((resolve) => setTimeout(resolve, 2000));
     clearInterval(sampler);
+    // The server's CPU time per check and its fan-out (heartbeats included), which other work
+    // on a shared machine moves far less than it moves latency.
+    const cpuMsPerEvent = (cpuMsOf(serverPid) - cpuBefore) / events;
 
     const latencies = [];
     let missed = 0;
@@ -106,6 +111,7 @@ export async function fanOut({ subscribers, events, gapMs, log, nodeArgs }) {
       p99: at(0.99),
       rssIdle,
       rssPeak,
+      cpuMsPerEvent,
       limits,
     };
   } finally {

@@ -53,6 +53,7 @@ export interface BenchResults {
         p99: number;
         rssIdle: number;
         rssPeak: number;
+        cpuMsPerEvent?: number;
       }
     | Unmeasured;
   surfaces?: {

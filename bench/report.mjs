@@ -180,7 +180,7 @@ function fanoutRow(f) {
   const met = f.p99 <= 100 && f.rssPeak <= 200e6 && f.missed === 0;
   return row(
     `${label} (${int(f.subscribers)} streams in ${Math.ceil(f.subscribers / 100)} processes, ${f.events} checks, ${int(f.deliveries)} deliveries, ${f.missed} missed)`,
-    `p50 ${ms(f.p50)}, p99 ${ms(f.p99)}; server RSS ${mb(f.rssPeak)} at most (${mb(f.rssIdle)} before the streams)`,
+    `p50 ${ms(f.p50)}, p99 ${ms(f.p99)}; server RSS ${mb(f.rssPeak)} at most (${mb(f.rssIdle)} before the streams)${f.cpuMsPerEvent > 0 ? `; server CPU ${ms(f.cpuMsPerEvent)} a check and its fan-out` : ''}`,
     'the target: p99 100 ms, RSS 200 MB',
     `${(f.p99 / 100).toFixed(2)} × of the p99 target`,
     met ? 'met' : 'not met',
