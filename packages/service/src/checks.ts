@@ -164,9 +164,9 @@ async function writeCheck(
   tx: StorageTransaction,
   principal: Principal,
   body: CheckInput,
-  now: Date,
+  requestedAt: Date,
 ): Promise<MadeCheck> {
-  const at = now.toISOString();
+  let now = requestedAt;
   const today = londonToday(now);
   const checkId = randomUuid();
   const setting = { odsCode: principal.odsCode, name: principal.orgName };
@@ -175,14 +175,22 @@ async function writeCheck(
   const shown = visiblePlans(held.map(planDates), today);
   const outcome = shown.length > 0 ? 'record-found' : 'no-record';
 
-  const lastWritten =
-    body.accessContext === 'unscheduled' && shown.length > 0
-      ? await tx.lastWrittenByAuthority({
-          nhsNumber: body.nhsNumber,
-          userSub: principal.sub,
-          settingOds: setting.odsCode,
-        })
-      : new Map<string, Date>();
+  const collapsible = body.accessContext === 'unscheduled' && shown.length > 0;
+  const lastWritten = collapsible
+    ? await tx.lastWrittenByAuthority({
+        nhsNumber: body.nhsNumber,
+        userSub: principal.sub,
+        settingOds: setting.odsCode,
+      })
+    : new Map<string, Date>();
+  if (collapsible) {
+    // Timed once the collapse lock is held: a check that waited for another check of the
+    // same user, setting and patient (on this instance or another) is later than it, and
+    // collapses, rather than reading the other's time as "in the future" and telling twice.
+    const locked = ctx.now();
+    if (locked > now) now = locked;
+  }
+  const at = now.toISOString();
   const decision = planAccessOutcome({
     accessContext: body.accessContext,
     plans: shown.map((p) => ({ planId: p.row.planId, responsibleAuthority: p.row.authority })),

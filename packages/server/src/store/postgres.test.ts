@@ -20,6 +20,7 @@ import {
   itLogsNoPersonalData,
   principalClaims,
   syntheticNhsNumber,
+  TestClock,
   type TestServer,
 } from '../testing/harness.js';
 import type { Engine } from './engine.js';
@@ -392,9 +393,12 @@ describePostgres('the PostgreSQL engine', (url: string, schemas: PostgresSchemas
     async function twoServers(): Promise<[TestServer, TestServer]> {
       const name = await schema();
       // Development mode: both seed the synthetic population, started together.
+      // One clock for both, as two instances on one host share one: with a frozen clock
+      // each, the later-made instance's checks would be "in the future" to the other's.
+      const clock = new TestClock();
       const [a, b] = await Promise.all([
-        instance(name, false).then((s) => createTestServer({}, { engine: s.engine })),
-        instance(name, false).then((s) => createTestServer({}, { engine: s.engine })),
+        instance(name, false).then((s) => createTestServer({}, { engine: s.engine, clock })),
+        instance(name, false).then((s) => createTestServer({}, { engine: s.engine, clock })),
       ]);
       servers.push(a, b);
       return [a, b];
