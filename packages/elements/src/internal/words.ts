@@ -1,5 +1,6 @@
 /** The words the elements use for the contract's codes. */
 import type { PlanType, ReasonCode } from '@cpis/domain';
+import type { CheckResult } from '@cpis/sdk';
 
 export const REASON_LABELS: Record<ReasonCode, string> = {
   'unscheduled-attendance': 'Unscheduled attendance',
@@ -14,6 +15,16 @@ export const REASON_LABELS: Record<ReasonCode, string> = {
  */
 export const NO_REASON_GIVEN =
   'No reason given (looked up through the national CP-IS service, which does not ask for one)';
+
+/**
+ * NHS England's Patient Flags API gives no access history: its empty `accessHistory` means
+ * "not known", never "no one looked". Undefined when the answering service gives one.
+ */
+export function accessHistoryUnknown(result: CheckResult): string | undefined {
+  return result.answeredBy === 'nhs-patient-flags'
+    ? "Earlier accesses to this record are not known: NHS England's Patient Flags API does not give them."
+    : undefined;
+}
 
 /**
  * A UCPP sits on the pregnant woman's own record but is about her unborn child: the words
