@@ -267,6 +267,10 @@ const checkBody = (accessContext: string, nhsNumber = personas.noRecord.nhsNumbe
   reason: { code: accessContext === 'unscheduled' ? 'unscheduled-attendance' : 'clinical-review' },
 });
 
+const fhirPatient = `patient:identifier=${encodeURIComponent(
+  `https://fhir.nhs.uk/Id/nhs-number|${personas.noRecord.nhsNumber}`,
+)}`;
+
 let deleted = 0;
 /** The canonical valid request of each operation, on one side, for one principal. */
 async function canonical(
@@ -306,6 +310,24 @@ async function canonical(
       return side.call('GET', `${la}/notifications/stream?after=0`, headers);
     case 'getHealth':
       return side.call('GET', '/v1/health', headers);
+    // NHS England's CP-IS FHIR API and Patient Flags API (the FHIR surface).
+    case 'searchCareTeam':
+      return side.call('GET', `/cpis/FHIR/R4/CareTeam?${fhirPatient}`, {
+        ...headers,
+        IsUnscheduledAccessEvent: String(accessCase === 'unscheduled'),
+      });
+    case 'searchAuditEvent':
+      return side.call(
+        'GET',
+        `/cpis/FHIR/R4/AuditEvent?${fhirPatient}&_include=AuditEvent:agent`,
+        headers,
+      );
+    case 'searchPatientFlag':
+      return side.call(
+        'GET',
+        `/patient-flags-api/FHIR/R4/PatientFlag?patient=${personas.noRecord.nhsNumber}&code=child-protection-information-system-flag`,
+        { ...headers, IsUnscheduledAccessEvent: 'false' },
+      );
     default:
       throw new Error(`No canonical request for ${operationId}: add one`);
   }

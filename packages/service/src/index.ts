@@ -49,8 +49,11 @@ export {
 export {
   DEFAULT_SURFACE,
   SURFACES,
+  refusalOn,
   surfaceNamed,
+  withSurfaceHeaders,
   type Surface,
+  type SurfaceAuthentication,
   type SurfaceName,
 } from './surface.js';
 export {

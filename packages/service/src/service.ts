@@ -27,7 +27,7 @@ import { requestIdOf } from './ids.js';
 import { listNotifications, streamNotifications } from './notifications.js';
 import { Refusal, kindForStatus } from './problem.js';
 import type { Storage } from './storage.js';
-import { SURFACES, type Surface } from './surface.js';
+import { SURFACES, refusalOn, withSurfaceHeaders, type Surface } from './surface.js';
 import { illFormedText } from './text.js';
 import {
   AuthenticationError,
@@ -164,7 +164,7 @@ export function createService(options: ServiceOptions): CpisService {
     const surface = surfaceOf(pathOf(request.url));
     return surface.authenticate === undefined
       ? bearer(request)
-      : surface.authenticate(request, bearer);
+      : surface.authenticate(request, { bearer, options });
   }
 
   /** The `/v1` bearer token, verified as the service is configured. */
@@ -298,15 +298,6 @@ export function createService(options: ServiceOptions): CpisService {
     );
   }
 
-  /** Headers every answer on the surface carries. */
-  function finish(response: Response, surface: Surface, requestId: string): Response {
-    response.headers.set('x-request-id', requestId);
-    for (const [name, value] of Object.entries(surface.answerHeaders?.(requestId) ?? {})) {
-      response.headers.set(name, value);
-    }
-    return response;
-  }
-
   return {
     async handle(request, handleOptions = {}) {
       const surface = surfaceOf(pathOf(request.url));
@@ -317,7 +308,7 @@ export function createService(options: ServiceOptions): CpisService {
       } catch (error) {
         response = surface.refuse(refusalOf(error), requestId);
       }
-      finish(response, surface, requestId);
+      withSurfaceHeaders(response, surface, requestId);
       // Answers of the API carry patient data or tokens (the contract's `NoStore`): no cache
       // keeps any of them, refusals included.
       if (!response.headers.has('cache-control')) response.headers.set('cache-control', 'no-store');
@@ -337,7 +328,7 @@ export function createService(options: ServiceOptions): CpisService {
     },
     refuse(refusal, path, requestId) {
       const surface = surfaceOf(path);
-      return finish(surface.refuse(refusal, requestId), surface, requestId);
+      return refusalOn(surface, refusal, requestId);
     },
     requestIdOf(path, header) {
       return requestIdOf(

@@ -14,9 +14,18 @@
  */
 import { renderOperationOutcome, TRACE_ID_HEADER } from './fhir/operation-outcome.js';
 import { problemResponse, type Refusal } from './problem.js';
+import type { ServiceOptions } from './service.js';
 import type { Principal } from './tokens.js';
 
 export type SurfaceName = 'v1' | 'fhir';
+
+/** What a surface's own `authenticate` is handed by the core. */
+export interface SurfaceAuthentication {
+  /** The `/v1` bearer token check, as the service is configured. */
+  bearer(request: Request): Promise<Principal>;
+  /** The service's options (its verifiers, its clock…). */
+  options: ServiceOptions;
+}
 
 export const DEFAULT_SURFACE: SurfaceName = 'v1';
 
@@ -32,13 +41,12 @@ export interface Surface {
   /** Headers every answer on this surface carries, besides `X-Request-ID`. */
   answerHeaders?(requestId: string): Record<string, string>;
   /**
-   * How an operation with `security` finds its caller. Unset: the `/v1` bearer token
-   * (`bearer`, which verifies `Authorization: Bearer …` as the service is configured).
+   * How an operation with `security` finds its caller. Unset: the `/v1` bearer token.
+   * A surface with its own credentials (an EHR-signed JWT…) reads what it needs from
+   * `core.options` (add the option to `ServiceOptions`) and throws a `Refusal` (401) when
+   * they do not hold.
    */
-  authenticate?(
-    request: Request,
-    bearer: (request: Request) => Promise<Principal>,
-  ): Promise<Principal>;
+  authenticate?(request: Request, core: SurfaceAuthentication): Promise<Principal>;
 }
 
 export const SURFACES: Readonly<Record<SurfaceName, Surface>> = {
@@ -56,6 +64,24 @@ export const SURFACES: Readonly<Record<SurfaceName, Surface>> = {
     answerHeaders: (requestId) => ({ [TRACE_ID_HEADER]: requestId }),
   },
 };
+
+/** Sets the headers every answer on `surface` carries: `X-Request-ID` and its own. */
+export function withSurfaceHeaders(
+  response: Response,
+  surface: Surface,
+  requestId: string,
+): Response {
+  response.headers.set('x-request-id', requestId);
+  for (const [name, value] of Object.entries(surface.answerHeaders?.(requestId) ?? {})) {
+    response.headers.set(name, value);
+  }
+  return response;
+}
+
+/** A refusal as `surface` answers it, with the headers every answer there carries. */
+export function refusalOn(surface: Surface, refusal: Refusal, requestId: string): Response {
+  return withSurfaceHeaders(surface.refuse(refusal, requestId), surface, requestId);
+}
 
 /** The surface of that name; an unknown name in the contract is a fault of the contract. */
 export function surfaceNamed(name: unknown): Surface {

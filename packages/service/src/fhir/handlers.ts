@@ -24,6 +24,7 @@ import {
   auditEventOf,
   careTeamOf,
   flagResourcesOf,
+  planFhirIds,
   searchset,
   type SearchsetEntry,
 } from './resources.js';
@@ -76,8 +77,9 @@ export async function searchCareTeam(ctx: OperationContext): Promise<Response> {
     { nhsNumber, nhsNumberVerified: true, accessContext, reason: null },
     ctx.now(),
   );
-  const entries: SearchsetEntry[] = made.result.plans.map((plan) => ({
-    resource: careTeamOf(plan, nhsNumber),
+  const ids = planFhirIds(made.result.plans);
+  const entries: SearchsetEntry[] = made.result.plans.map((plan, i) => ({
+    resource: careTeamOf(plan, ids[i] as string, nhsNumber),
     mode: 'match',
   }));
   return fhirJson(searchset(baseUrl(ctx, CPIS_FHIR_BASE), ctx.request.url, entries));
@@ -116,8 +118,9 @@ export async function searchPatientFlag(ctx: OperationContext): Promise<Response
     { nhsNumber, nhsNumberVerified: true, accessContext: 'scheduled', reason: null },
     ctx.now(),
   );
-  const entries = made.result.plans.flatMap((plan): SearchsetEntry[] => {
-    const [flag, carePlan, careTeam] = flagResourcesOf(plan, nhsNumber);
+  const ids = planFhirIds(made.result.plans);
+  const entries = made.result.plans.flatMap((plan, i): SearchsetEntry[] => {
+    const [flag, carePlan, careTeam] = flagResourcesOf(plan, ids[i] as string, nhsNumber);
     return [
       { resource: flag, mode: 'match' },
       { resource: carePlan, mode: 'include' },

@@ -37,6 +37,23 @@ export function fhirIdOfPlan(planId: string): string {
   return planId.replace(/_/g, '.');
 }
 
+/**
+ * The FHIR id of each plan of one answer, unique within it: two authorities may each hold a
+ * plan of the same id for one person, and a reference (`CarePlan/{id}`) that named both
+ * would lead a client to the other authority's phones. A repeated id gets `.2`, `.3`…
+ * (kept within 64 characters).
+ */
+export function planFhirIds(plans: readonly Plan[]): string[] {
+  const used = new Set<string>();
+  return plans.map((plan) => {
+    const id = fhirIdOfPlan(plan.planId);
+    let unique = id;
+    for (let n = 2; used.has(unique); n += 1) unique = `${id.slice(0, 63 - String(n).length)}.${n}`;
+    used.add(unique);
+    return unique;
+  });
+}
+
 const nhsNumberReference = (nhsNumber: string) => ({
   identifier: { system: NHS_NUMBER_SYSTEM, value: nhsNumber },
 });
@@ -60,11 +77,11 @@ const period = (plan: Plan) => ({
  * authority's office-hours (`work`) and emergency-duty (`mobile`) phones. `status` says
  * whether the plan has ended (the published example carries none).
  */
-export function careTeamOf(plan: Plan, nhsNumber: string | undefined): FhirResource {
+export function careTeamOf(plan: Plan, id: string, nhsNumber: string | undefined): FhirResource {
   const authority = plan.responsibleAuthority;
   return {
     resourceType: 'CareTeam',
-    id: fhirIdOfPlan(plan.planId),
+    id,
     status: plan.status === 'ended' ? 'inactive' : 'active',
     category: category(plan.type),
     name: authority.name,
@@ -88,21 +105,20 @@ export function careTeamOf(plan: Plan, nhsNumber: string | undefined): FhirResou
 /**
  * A plan as the Patient Flags API gives it: a CP-IS Flag whose `flag-detail` is a CarePlan,
  * whose `careTeam` is the authority's CareTeam. Flag and CarePlan name the person by
- * NHS-number identifier.
+ * NHS-number identifier. All three have the plan's id (an id is unique per resource type),
+ * so the plan id a client reads from the CarePlan is the plan's.
  */
 export function flagResourcesOf(
   plan: Plan,
+  id: string,
   nhsNumber: string,
 ): [FhirResource, FhirResource, FhirResource] {
-  const id = fhirIdOfPlan(plan.planId);
   const ended = plan.status === 'ended';
-  const careTeam = careTeamOf(plan, undefined);
-  const careTeamId = `${id}-team`;
-  const carePlanId = `${id}-plan`;
+  const careTeam = careTeamOf(plan, id, undefined);
   const flag: FhirResource = {
     resourceType: 'Flag',
-    id: `${id}-flag`,
-    extension: [{ url: FLAG_DETAIL, valueReference: { reference: `CarePlan/${carePlanId}` } }],
+    id,
+    extension: [{ url: FLAG_DETAIL, valueReference: { reference: `CarePlan/${id}` } }],
     status: ended ? 'inactive' : 'active',
     code: {
       coding: [
@@ -118,15 +134,15 @@ export function flagResourcesOf(
   };
   const carePlan: FhirResource = {
     resourceType: 'CarePlan',
-    id: carePlanId,
+    id,
     status: ended ? 'completed' : 'active',
     intent: 'plan',
     category: category(plan.type),
     subject: nhsNumberReference(nhsNumber),
     period: period(plan),
-    careTeam: [{ reference: `CareTeam/${careTeamId}`, display: plan.responsibleAuthority.name }],
+    careTeam: [{ reference: `CareTeam/${id}`, display: plan.responsibleAuthority.name }],
   };
-  return [flag, carePlan, { ...careTeam, id: careTeamId }];
+  return [flag, carePlan, careTeam];
 }
 
 /**
