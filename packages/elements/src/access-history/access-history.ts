@@ -1,7 +1,7 @@
 import { LitElement, html, nothing, type PropertyDeclarations, type TemplateResult } from 'lit';
 import type { AccessEntry, CheckResult } from '@cpis/sdk';
 import { isoOrEmpty, londonDateTime } from '../internal/format.js';
-import { accessHistoryUnknown } from '../internal/words.js';
+import { historyNotGiven } from '../internal/words.js';
 import { accessHistoryStyles } from './access-history.styles.js';
 
 /**
@@ -35,11 +35,13 @@ export class CpisAccessHistory extends LitElement {
     const entries = result?.accessHistory;
     if (!entries) return nothing;
     const own = ownEntry(result);
-    const unknown = accessHistoryUnknown(result);
-    if (unknown) return html`<p class="empty" part="empty">${unknown}</p>`;
     if (entries.length === 0) {
       return html`<p class="empty" part="empty">
-        No earlier accesses from unscheduled care are recorded.
+        ${
+          historyNotGiven(result)
+            ? 'Not known: the answering service does not give them.'
+            : 'No earlier accesses from unscheduled care are recorded.'
+        }
       </p>`;
     }
     return html`<div class="table-wrap">

@@ -1106,7 +1106,7 @@ describe('on NHS England’s APIs, answered by the mock', () => {
       : createPatientFlagsClient({ ...options, baseUrl: `${BASE_URL}/patient-flags-api/FHIR/R4` });
   }
 
-  it('on the Patient Flags API: says the earlier accesses are not known, never none, that no authority was told (a silent read), and which service answered', async () => {
+  it('on the Patient Flags API: says the earlier accesses are not known, never none or 0, that no authority was told (a silent read), and which service answered', async () => {
     const service = createCpisMockService();
     const client = await nationalClient('patient-flags', service, principals.gp);
     const el = await banner(
@@ -1121,10 +1121,11 @@ describe('on NHS England’s APIs, answered by the mock', () => {
     await until(() => el.state, 'record-found');
     const text = shadowText(el);
     expect(text).toContain('Looked after child');
-    expect(text).toContain(
-      "Earlier accesses to this record are not known: NHS England's Patient Flags API does not give them.",
-    );
-    expect(text).not.toMatch(/No earlier accesses|\(0\)/);
+    expect(text).toContain('Accesses to this record from unscheduled care (not known)');
+    expect(text).not.toContain('(0)');
+    const history = $(el, 'cpis-access-history')!;
+    await settle(history);
+    expect(shadowText(history)).toBe('Not known: the answering service does not give them.');
     expect(text).toContain(
       'No local authority was told about this check: a scheduled check is a silent read.',
     );

@@ -35,7 +35,7 @@ import {
   warningIcon,
 } from '../internal/icons.js';
 import { problemState, type ProblemState } from '../internal/problem-state.js';
-import { PLAN_TYPE_LABELS, accessHistoryUnknown } from '../internal/words.js';
+import { PLAN_TYPE_LABELS, historyNotGiven } from '../internal/words.js';
 import { flagBannerStyles } from './flag-banner.styles.js';
 
 /** The banner's states: design.md's table, exactly. */
@@ -439,7 +439,16 @@ export class CpisFlagBanner extends LitElement {
             ${result.plans.map(renderPlan)}
           </ul>
           <p>${notifiedText(result)}</p>
-          ${historyText(result)} ${sourceText(result)}`;
+          <details part="history">
+            <summary>
+              <span
+                >Accesses to this record from unscheduled care
+                (${historyNotGiven(result) ? 'not known' : result.accessHistory.length})</span
+              >
+            </summary>
+            <cpis-access-history .result=${result}></cpis-access-history>
+          </details>
+          ${sourceText(result)}`;
       }
       case 'no-record':
         return html`<p class="lead">
@@ -553,21 +562,6 @@ function sourceText(result: CheckResult): TemplateResult {
   return html`<p class="source" part="source">
     Answered by ${SOURCE_LABELS[result.answeredBy ?? 'cpis-embed-kit']}.
   </p>`;
-}
-
-/** The earlier accesses behind a disclosure; in words when the answering service gives none. */
-function historyText(result: CheckResult): TemplateResult {
-  const unknown = accessHistoryUnknown(result);
-  return unknown
-    ? html`<p>${unknown}</p>`
-    : html`<details part="history">
-        <summary>
-          <span
-            >Accesses to this record from unscheduled care (${result.accessHistory.length})</span
-          >
-        </summary>
-        <cpis-access-history .result=${result}></cpis-access-history>
-      </details>`;
 }
 
 function notifiedText(result: CheckResult): string {

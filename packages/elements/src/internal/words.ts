@@ -18,13 +18,10 @@ export const NO_REASON_GIVEN =
 
 /**
  * NHS England's Patient Flags API gives no access history: its empty `accessHistory` means
- * "not known", never "no one looked". Undefined when the answering service gives one.
+ * "not known", never "no one looked".
  */
-export function accessHistoryUnknown(result: CheckResult): string | undefined {
-  return result.answeredBy === 'nhs-patient-flags'
-    ? "Earlier accesses to this record are not known: NHS England's Patient Flags API does not give them."
-    : undefined;
-}
+export const historyNotGiven = (result: CheckResult): boolean =>
+  result.answeredBy === 'nhs-patient-flags';
 
 /**
  * A UCPP sits on the pregnant woman's own record but is about her unborn child: the words
