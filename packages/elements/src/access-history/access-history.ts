@@ -1,8 +1,8 @@
 import { LitElement, html, nothing, type PropertyDeclarations, type TemplateResult } from 'lit';
 import type { AccessEntry, CheckResult } from '@cpis/sdk';
 import { isoOrEmpty, londonDateTime } from '../internal/format.js';
-import { historyNotGiven } from '../internal/words.js';
 import { accessHistoryStyles } from './access-history.styles.js';
+import { historyNotGiven } from '../internal/history.js';
 
 /**
  * @summary The earlier CP-IS accesses from unscheduled care that a check returned, as a

@@ -20,6 +20,7 @@ import {
 } from '@cpis/domain';
 import { CpisContractError, type CheckResult, type CpisCheckClient, type Plan } from '@cpis/sdk';
 import { CpisAccessHistory } from '../access-history/access-history.js';
+import { historyNotGiven } from '../internal/history.js';
 import { CpisAccessReasonDialog } from '../access-reason-dialog/access-reason-dialog.js';
 import { CpisClientController } from '../context.js';
 import { CpisCheckCompleteEvent, CpisCheckErrorEvent, CpisCheckStartEvent } from '../events.js';
@@ -35,7 +36,7 @@ import {
   warningIcon,
 } from '../internal/icons.js';
 import { problemState, type ProblemState } from '../internal/problem-state.js';
-import { PLAN_TYPE_LABELS, historyNotGiven } from '../internal/words.js';
+import { PLAN_TYPE_LABELS } from '../internal/words.js';
 import { flagBannerStyles } from './flag-banner.styles.js';
 
 /** The banner's states: design.md's table, exactly. */

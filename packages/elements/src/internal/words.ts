@@ -1,6 +1,5 @@
 /** The words the elements use for the contract's codes. */
 import type { PlanType, ReasonCode } from '@cpis/domain';
-import type { CheckResult } from '@cpis/sdk';
 
 export const REASON_LABELS: Record<ReasonCode, string> = {
   'unscheduled-attendance': 'Unscheduled attendance',
@@ -15,13 +14,6 @@ export const REASON_LABELS: Record<ReasonCode, string> = {
  */
 export const NO_REASON_GIVEN =
   'No reason given (looked up through the national CP-IS service, which does not ask for one)';
-
-/**
- * NHS England's Patient Flags API gives no access history: its empty `accessHistory` means
- * "not known", never "no one looked".
- */
-export const historyNotGiven = (result: CheckResult): boolean =>
-  result.answeredBy === 'nhs-patient-flags';
 
 /**
  * A UCPP sits on the pregnant woman's own record but is about her unborn child: the words
