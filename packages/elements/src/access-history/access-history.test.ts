@@ -111,7 +111,7 @@ describe('the table', () => {
       {},
       { result: { ...base, accessContext: 'scheduled', answeredBy: 'nhs-patient-flags' } },
     );
-    expect(shadowText(el)).toBe('Not known: the answering service does not give them.');
+    expect(shadowText(el)).toBe('Not known (the answering service does not give it).');
     expect(shadowText(el)).not.toContain('No earlier accesses');
   });
 

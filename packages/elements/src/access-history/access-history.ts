@@ -39,7 +39,7 @@ export class CpisAccessHistory extends LitElement {
       return html`<p class="empty" part="empty">
         ${
           historyNotGiven(result)
-            ? 'Not known: the answering service does not give them.'
+            ? 'Not known (the answering service does not give it).'
             : 'No earlier accesses from unscheduled care are recorded.'
         }
       </p>`;

@@ -1125,7 +1125,7 @@ describe('on NHS England’s APIs, answered by the mock', () => {
     expect(text).not.toContain('(0)');
     const history = $(el, 'cpis-access-history')!;
     await settle(history);
-    expect(shadowText(history)).toBe('Not known: the answering service does not give them.');
+    expect(shadowText(history)).toBe('Not known (the answering service does not give it).');
     expect(text).toContain(
       'No local authority was told about this check: a scheduled check is a silent read.',
     );
