@@ -17,6 +17,7 @@ import { personas } from '@cpis/mock/fixtures';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
   bearer,
+  capturedLogLines,
   createTestServer,
   itLogsNoPersonalData,
   principalClaims,
@@ -243,6 +244,25 @@ forEachEngine(() => {
         traceId,
         traceId,
       ]);
+      const logged = capturedLogLines
+        .map((line) => JSON.parse(line) as { reqId?: string; url?: string })
+        .filter((line) => line.reqId === traceId);
+      expect(logged.length).toBeGreaterThan(0);
+    });
+
+    it('describes the four FHIR paths at /openapi.json, which /docs shows', async () => {
+      const document = (await s.inject({ method: 'GET', url: '/openapi.json' })).json<{
+        paths: Record<string, { get?: { 'x-cpis-surface'?: string } }>;
+      }>();
+      for (const path of [
+        '/cpis/FHIR/R4/metadata',
+        '/cpis/FHIR/R4/CareTeam',
+        '/cpis/FHIR/R4/AuditEvent',
+        '/patient-flags-api/FHIR/R4/PatientFlag',
+      ]) {
+        expect(document.paths[path]?.get?.['x-cpis-surface'], path).toBe('fhir');
+      }
+      expect((await s.app.inject({ method: 'GET', url: '/docs' })).statusCode).toBeLessThan(400);
     });
 
     it('names each resource by an absolute URL on the host the client reached', async () => {

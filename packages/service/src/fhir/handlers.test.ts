@@ -378,6 +378,17 @@ describe('AuditEvent search (CP-IS FHIR API)', () => {
       expect([answer.status, answer.body['total']]).toEqual([200, 1]);
     }
     expect(await notifications()).toHaveLength(1);
+    // Audited as a read: who read whose history.
+    expect(store.state.audit.filter((e) => e.operation === 'access-history.read')).toEqual([
+      expect.objectContaining({
+        sub: 'nurse@rhealth',
+        details: { nhsNumber: WITH_PLAN, entries: 1 },
+      }),
+      expect.objectContaining({
+        sub: 'nurse@rhealth',
+        details: { nhsNumber: WITH_PLAN, entries: 1 },
+      }),
+    ]);
   });
 
   it('answers at most 25 accesses, newest first', async () => {

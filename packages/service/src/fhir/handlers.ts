@@ -94,7 +94,14 @@ export async function searchAuditEvent(ctx: OperationContext): Promise<Response>
   const history = await ctx.store.transaction(async (tx) => {
     const entries = await tx.accessHistory(nhsNumber, ACCESS_HISTORY_LIMIT);
     await tx.insertAuditEvents([
-      auditEvent(ctx, principal, at, 'access-history.read', {}, { entries: entries.length }),
+      auditEvent(
+        ctx,
+        principal,
+        at,
+        'access-history.read',
+        {},
+        { nhsNumber, entries: entries.length },
+      ),
     ]);
     return entries;
   });
