@@ -54,6 +54,7 @@ const shipped = {
   'src/define.ts': 'dist/define.js',
   'src/react/index.ts': 'dist/react/index.js',
   'src/bundle.ts': 'dist/cpis-elements.js',
+  'src/bundle-fhir.ts': 'dist/cpis-elements-fhir.js',
   'src/flag-banner/flag-banner.ts': 'dist/flag-banner.js',
   'src/access-reason-dialog/access-reason-dialog.ts': 'dist/access-reason-dialog.js',
   'src/access-history/access-history.ts': 'dist/access-history.js',

@@ -1,4 +1,4 @@
-import { copyFile, readFile } from 'node:fs/promises';
+import { copyFile, readFile, writeFile } from 'node:fs/promises';
 import ts from 'typescript';
 import { defineConfig, type Options } from 'tsup';
 
@@ -86,13 +86,33 @@ export default defineConfig([
     esbuildPlugins: [templates],
   },
   // One self-contained module for a page without a bundler: <script type="module">.
-  {
-    entry: { 'cpis-elements': 'src/bundle.ts' },
+  oneFile('cpis-elements', 'src/bundle.ts', () =>
+    copyFile('src/bundle.ts', 'dist/cpis-elements.d.ts'),
+  ),
+  // The same with NHS England's CP-IS FHIR and Patient Flags clients: a file of its own, so
+  // a page that speaks only /v1 never ships them.
+  oneFile('cpis-elements-fhir', 'src/bundle-fhir.ts', async () =>
+    writeFile(
+      'dist/cpis-elements-fhir.d.ts',
+      (await readFile('src/bundle-fhir.ts', 'utf8')).replace(
+        "from './bundle.js'",
+        "from './cpis-elements.js'",
+      ),
+    ),
+  ),
+]);
+
+/**
+ * A self-contained ES module: lit, the SDK and the domain inside. Its types are its source:
+ * re-exports of the library's own declarations and the SDK's, so a program that sees two
+ * entries sees one CpisFlagBanner (HTMLElementTagNameMap); `types` writes them.
+ */
+function oneFile(name: string, source: string, types: () => Promise<void>): Options {
+  return {
+    entry: { [name]: source },
     format: ['esm'],
-    // Its types are its source: re-exports of the library's own declarations and the SDK's,
-    // so a program that sees both entries sees one CpisFlagBanner (HTMLElementTagNameMap).
     dts: false,
-    onSuccess: () => copyFile('src/bundle.ts', 'dist/cpis-elements.d.ts'),
+    onSuccess: types,
     clean: false,
     minify: true,
     sourcemap: true,
@@ -101,5 +121,5 @@ export default defineConfig([
     noExternal: [/.*/],
     define: { 'process.env.NODE_ENV': '"production"' },
     esbuildPlugins: [templates],
-  },
-]);
+  };
+}

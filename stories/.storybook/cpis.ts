@@ -6,9 +6,11 @@
 import {
   createCpisClient,
   type CheckResult,
-  type CpisClient,
+  type CpisCheckClient,
   type CpisClientOptions,
 } from '@cpis/sdk';
+import { createCpisFhirClient } from '@cpis/sdk/fhir';
+import { createPatientFlagsClient } from '@cpis/sdk/patient-flags';
 import {
   createCpisMockService,
   createMockFetch,
@@ -33,7 +35,16 @@ export interface SeedCheck {
   reason?: AccessReason;
 }
 
+/**
+ * Which service the story's client speaks to, each answered by the same mock (the service
+ * core behind every path): this kit's `/v1`, NHS England's CP-IS FHIR R4 API
+ * (`/cpis/FHIR/R4`), or its Patient Flags API (`/patient-flags-api/FHIR/R4`).
+ */
+export type CpisSource = 'v1' | 'cpis-fhir' | 'patient-flags';
+
 export interface CpisParameters {
+  /** Which service the story's client speaks to; `v1` unless set. Seed checks always use `v1`. */
+  source?: CpisSource;
   /** The mock's fault scenario for the story's client; `ok` unless set. */
   scenario?: ScenarioName;
   /** Who the story's client signs in as; the ED nurse unless set. */
@@ -48,8 +59,8 @@ export interface CpisParameters {
 
 export interface CpisLoaded {
   service: CpisMockService;
-  /** The story's client: the chosen principal, through the chosen scenario. */
-  client: CpisClient;
+  /** The story's client: the chosen principal, through the chosen scenario and source. */
+  client: CpisCheckClient;
   /** Makes a check through the plain (`ok`) service, as `seed.principal`. */
   check(seed: SeedCheck): Promise<CheckResult>;
   /** The result of the last of `parameters.cpis.checks`, if there were any. */
@@ -61,15 +72,28 @@ function clientFor(
   principal: PrincipalKey,
   scenario: ScenarioName,
   options: CpisParameters['client'] = {},
-): CpisClient {
+  source: CpisSource = 'v1',
+): CpisCheckClient {
   if (!scenarioNames.includes(scenario)) throw new Error(`No mock scenario "${scenario}"`);
   const { key: _key, ...claims } = principals[principal];
-  return createCpisClient({
+  const common = {
     ...options,
-    baseUrl: service.baseUrl,
     getToken: () => service.tokenFor(claims),
     fetch: createMockFetch(scenarioHandlers(scenario, service)),
-  });
+  };
+  switch (source) {
+    case 'v1':
+      return createCpisClient({ ...common, baseUrl: service.baseUrl });
+    case 'cpis-fhir':
+      return createCpisFhirClient({ ...common, baseUrl: `${service.baseUrl}/cpis/FHIR/R4` });
+    case 'patient-flags':
+      return createPatientFlagsClient({
+        ...common,
+        baseUrl: `${service.baseUrl}/patient-flags-api/FHIR/R4`,
+      });
+    default:
+      throw new Error(`No CP-IS source "${source as string}"`);
+  }
 }
 
 /** A fresh service and client for one story, with its seed checks made. */
@@ -89,6 +113,7 @@ export async function loadCpis(parameters: CpisParameters = {}): Promise<CpisLoa
     parameters.principal ?? 'edNurse',
     parameters.scenario ?? 'ok',
     parameters.client,
+    parameters.source,
   );
   return { service, client, check, result };
 }

@@ -314,3 +314,51 @@ export const ScenarioWrongPatient: Story = {
   ),
   name: 'Scenario: wrong-patient',
 };
+
+// --------------------------------------------------------------------------- sources
+
+/**
+ * The same banner given each of the SDK's clients, over the same in-memory CP-IS: the mock
+ * answers this kit's `/v1` and NHS England's two APIs through one service core. Each finds
+ * Maya's record through its own API and says, quietly, which service answered.
+ */
+function source(
+  parameters: CpisParameters,
+  args: BannerArgs,
+  expected: string,
+): Pick<Story, 'args' | 'parameters' | 'render'> {
+  return {
+    args: { ...checkOnOpen, ...args },
+    parameters: cpis(parameters),
+    render: bannerExpecting(expected),
+  };
+}
+
+export const SourceKitApi: Story = {
+  ...source(
+    { source: 'v1' },
+    {},
+    'POST /v1/checks: Maya’s record; Tower Hamlets named as told. "Answered by the CP-IS Embed Kit service."',
+  ),
+  name: 'Source: this kit’s /v1 API',
+};
+
+/** `createCpisFhirClient`: CareTeam, then AuditEvent with the PractitionerRole include. */
+export const SourceCpisFhirApi: Story = {
+  ...source(
+    { source: 'cpis-fhir' },
+    {},
+    'GET /cpis/FHIR/R4/CareTeam with IsUnscheduledAccessEvent: true, then AuditEvent: Maya’s record and its accesses. The national service tells the authority but does not say whom, so none is named as told. "Answered by NHS England’s CP-IS FHIR API."',
+  ),
+  name: 'Source: NHS England’s CP-IS FHIR API',
+};
+
+/** `createPatientFlagsClient`: scheduled care only (a GP, B0170), a silent read. */
+export const SourcePatientFlagsApi: Story = {
+  ...source(
+    { source: 'patient-flags', principal: 'gp' },
+    { 'access-context': 'scheduled', reason: 'clinical-review' },
+    'GET /patient-flags-api/FHIR/R4/PatientFlag: Maya’s record from Flag, CarePlan and CareTeam; scheduled, so no authority is told; the API gives no access history. "Answered by NHS England’s Patient Flags API."',
+  ),
+  name: 'Source: NHS England’s Patient Flags API (scheduled, silent)',
+};

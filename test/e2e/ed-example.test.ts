@@ -9,7 +9,7 @@ import {
   bannerCheckButton,
   bannerReadyFor,
   bannerText,
-  openEdExample,
+  withEdExample,
   patientButton,
   reasonDialog,
   settledBannerState,
@@ -56,15 +56,8 @@ async function phoneLinks(ed: EdPage): Promise<[string, string][]> {
 
 const telOf = (phone: string): string => `tel:${phone.replace(/[^0-9+]/g, '')}`;
 
-async function withEd(test: (ed: EdPage) => Promise<void>): Promise<void> {
-  const ed = await openEdExample(browser, server.url);
-  try {
-    await test(ed);
-    expect(ed.errors).toEqual([]);
-  } finally {
-    await ed.close();
-  }
-}
+const withEd = (test: (ed: EdPage) => Promise<void>): Promise<void> =>
+  withEdExample(browser, server.url, test);
 
 describe('ED patient view example', () => {
   it('lists every person of the synthetic population, adults among the children', async () => {

@@ -1,4 +1,5 @@
 import type { Browser, Page } from 'playwright-core';
+import { expect } from 'vitest';
 import type { Persona } from '@cpis/mock/fixtures';
 import { collectPageErrors } from './browser.ts';
 
@@ -29,6 +30,21 @@ export async function openEdExample(browser: Browser, baseUrl: string): Promise<
     close: () => context.close(),
   };
   return ed;
+}
+
+/** Runs `test` on a fresh ED example, then expects no page error and closes it. */
+export async function withEdExample(
+  browser: Browser,
+  baseUrl: string,
+  test: (ed: EdPage) => Promise<void>,
+): Promise<void> {
+  const ed = await openEdExample(browser, baseUrl);
+  try {
+    await test(ed);
+    expect(ed.errors).toEqual([]);
+  } finally {
+    await ed.close();
+  }
 }
 
 /** The row of the department's list for `persona` ("OKAFOR, Maya"). */
@@ -102,4 +118,24 @@ export async function recordBannerStates(page: Page): Promise<() => Promise<stri
   });
   return () =>
     page.evaluate(() => (window as unknown as { __bannerStates: string[] }).__bannerStates);
+}
+
+/** The ED example's CP-IS sources, as its labelled control names them. */
+export const SOURCES = {
+  v1: "this kit's /v1 API",
+  cpisFhir: "NHS England's CP-IS FHIR API (local stand-in)",
+  patientFlags: 'Patient Flags API (scheduled care, silent)',
+} as const;
+
+/** The ED example's "CP-IS source" control. */
+export function sourceControl(page: Page) {
+  return page.getByLabel('CP-IS source');
+}
+
+/** Chooses `label` in the "CP-IS source" control, as a user would. */
+export async function chooseSource(
+  page: Page,
+  label: (typeof SOURCES)[keyof typeof SOURCES],
+): Promise<void> {
+  await sourceControl(page).selectOption({ label });
 }

@@ -12,6 +12,9 @@ const inputs = [
   'packages/elements/custom-elements.json',
   'packages/sdk/src',
   'packages/mock/src',
+  // The mock answers every story through the service core and its synthetic population.
+  'packages/service/src',
+  'packages/population/src',
   'packages/domain/src',
   'workspace-aliases.ts',
 ];

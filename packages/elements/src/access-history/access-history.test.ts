@@ -105,6 +105,16 @@ describe('the table', () => {
     expect(el.shadowRoot!.querySelector('table')).toBeNull();
   });
 
+  it('says the earlier accesses are not known for an answer from the Patient Flags API, never that none are recorded', async () => {
+    const el = await mount(
+      'cpis-access-history',
+      {},
+      { result: { ...base, accessContext: 'scheduled', answeredBy: 'nhs-patient-flags' } },
+    );
+    expect(shadowText(el)).toBe('Not known (the answering service does not give it).');
+    expect(shadowText(el)).not.toContain('No earlier accesses');
+  });
+
   it('shows a real check’s history from the mock, at most 25 rows', async () => {
     const el = await historyOfARealCheck();
     expect(el.shadowRoot!.querySelectorAll('tbody tr')).toHaveLength(25);

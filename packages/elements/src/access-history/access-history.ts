@@ -2,6 +2,7 @@ import { LitElement, html, nothing, type PropertyDeclarations, type TemplateResu
 import { isoOrEmpty, londonDateTime } from '@cpis/domain';
 import type { AccessEntry, CheckResult } from '@cpis/sdk';
 import { accessHistoryStyles } from './access-history.styles.js';
+import { historyNotGiven } from '../internal/history.js';
 
 /**
  * @summary The earlier CP-IS accesses from unscheduled care that a check returned, as a
@@ -36,7 +37,11 @@ export class CpisAccessHistory extends LitElement {
     const own = ownEntry(result);
     if (entries.length === 0) {
       return html`<p class="empty" part="empty">
-        No earlier accesses from unscheduled care are recorded.
+        ${
+          historyNotGiven(result)
+            ? 'Not known (the answering service does not give it).'
+            : 'No earlier accesses from unscheduled care are recorded.'
+        }
       </p>`;
     }
     return html`<div class="table-wrap">

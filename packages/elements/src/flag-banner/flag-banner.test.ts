@@ -11,7 +11,16 @@ import {
   createCpisClient,
 } from '@cpis/sdk';
 import { createCpisFhirClient } from '@cpis/sdk/fhir';
-import { personas, principals, type Malformation } from '@cpis/mock';
+import { createPatientFlagsClient } from '@cpis/sdk/patient-flags';
+import {
+  createCpisMockService,
+  createMockFetch,
+  personas,
+  principals,
+  scenarioHandlers,
+  type CpisMockService,
+  type Malformation,
+} from '@cpis/mock';
 import '../define.js';
 import type {
   CpisCheckCompleteEvent,
@@ -1076,5 +1085,85 @@ describe('on NHS England’s CP-IS FHIR API', () => {
     const { el } = await checked(cpp.nhsNumber);
     await until(() => el.state, 'record-found');
     expect(shadowText(el)).toContain('Answered by the CP-IS Embed Kit service.');
+  });
+});
+
+describe('on NHS England’s APIs, answered by the mock', () => {
+  const maya = personas.lookedAfterOutOfArea;
+  /** A client of NHS England's API `source`, signed in as `principal`, over `service`. */
+  async function nationalClient(
+    source: 'cpis-fhir' | 'patient-flags',
+    service: CpisMockService,
+    principal = principals.edNurse,
+  ): Promise<CpisCheckClient> {
+    const token = await service.tokenFor(principal);
+    const options = {
+      getToken: () => token,
+      fetch: createMockFetch(scenarioHandlers('ok', service)),
+    };
+    return source === 'cpis-fhir'
+      ? createCpisFhirClient({ ...options, baseUrl: `${BASE_URL}/cpis/FHIR/R4` })
+      : createPatientFlagsClient({ ...options, baseUrl: `${BASE_URL}/patient-flags-api/FHIR/R4` });
+  }
+
+  it('on the Patient Flags API: says the earlier accesses are not known, never none or 0, that no authority was told (a silent read), and which service answered', async () => {
+    const service = createCpisMockService();
+    const client = await nationalClient('patient-flags', service, principals.gp);
+    const el = await banner(
+      {
+        'nhs-number': maya.nhsNumber,
+        'access-context': 'scheduled',
+        'auto-check': true,
+        reason: 'clinical-review',
+      },
+      client,
+    );
+    await until(() => el.state, 'record-found');
+    const text = shadowText(el);
+    expect(text).toContain('Looked after child');
+    expect(text).toContain('Accesses to this record from unscheduled care (not known)');
+    expect(text).not.toContain('(0)');
+    const history = $(el, 'cpis-access-history')!;
+    await settle(history);
+    expect(shadowText(history)).toBe('Not known (the answering service does not give it).');
+    expect(text).toContain(
+      'No local authority was told about this check: a scheduled check is a silent read.',
+    );
+    expect(text).toContain("Answered by NHS England's Patient Flags API.");
+    expect([...service.state.notifications.values()].flat()).toEqual([]);
+    await expectAxeClean(el);
+  });
+
+  it('drops a check in flight when the provided source changes, and never shows the old source’s answer', async () => {
+    const kit = await mockClient({ scenario: 'slow', scenarioOptions: { delayMs: 300 } });
+    const provider = provide(document.body, kit.client);
+    const el = await banner({ 'nhs-number': maya.nhsNumber, ...AUTO });
+    expect(el.state).toBe('checking');
+    const states = recordStates(el);
+    const texts = recordTexts(el);
+    // The host switches to NHS England's CP-IS FHIR API: a new client, no auto-check.
+    el.removeAttribute('auto-check');
+    provider.setValue(await nationalClient('cpis-fhir', createCpisMockService()));
+    await settle(el);
+    expect(el.state).toBe('not-checked');
+    expect(kit.requests[0]!.signal.aborted).toBe(true);
+    await new Promise((r) => setTimeout(r, 500));
+    expect(el.state).toBe('not-checked');
+    expect(states).not.toContain('record-found');
+    for (const text of texts) expect(text).not.toContain('Answered by');
+  });
+
+  it('clears a result at once when the provided source changes: one source’s answer is never shown as another’s', async () => {
+    const service = createCpisMockService();
+    const provider = provide(document.body, await nationalClient('cpis-fhir', service));
+    const el = await banner({ 'nhs-number': maya.nhsNumber, ...AUTO });
+    await until(() => el.state, 'record-found');
+    expect(shadowText(el)).toContain("Answered by NHS England's CP-IS FHIR API.");
+    el.removeAttribute('auto-check');
+    provider.setValue((await mockClient({ reuse: service })).client);
+    await settle(el);
+    expect(el.state).toBe('not-checked');
+    expect(shadowText(el)).not.toContain('Answered by');
+    expect(shadowText(el)).not.toContain('Looked after child');
   });
 });

@@ -29,6 +29,7 @@ import {
 } from '@cpis/domain';
 import { CpisContractError, type CheckResult, type CpisCheckClient, type Plan } from '@cpis/sdk';
 import { CpisAccessHistory } from '../access-history/access-history.js';
+import { historyNotGiven } from '../internal/history.js';
 import { CpisAccessReasonDialog } from '../access-reason-dialog/access-reason-dialog.js';
 import { CpisClientController } from '../context.js';
 import { CpisCheckCompleteEvent, CpisCheckErrorEvent, CpisCheckStartEvent } from '../events.js';
@@ -448,7 +449,7 @@ export class CpisFlagBanner extends LitElement {
             <summary>
               <span
                 >Accesses to this record from unscheduled care
-                (${result.accessHistory.length})</span
+                (${historyNotGiven(result) ? 'not known' : result.accessHistory.length})</span
               >
             </summary>
             <cpis-access-history .result=${result}></cpis-access-history>

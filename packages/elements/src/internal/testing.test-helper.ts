@@ -6,7 +6,12 @@
 import type { HttpHandler } from 'msw';
 import { expect } from 'vitest';
 import { provideCpisClient, type CpisClientProvider } from '../context.js';
-import { createCpisClient, type CpisClient, type CpisClientOptions } from '@cpis/sdk';
+import {
+  createCpisClient,
+  type CpisCheckClient,
+  type CpisClient,
+  type CpisClientOptions,
+} from '@cpis/sdk';
 import {
   createCpisMockService,
   createMockFetch,
@@ -106,7 +111,7 @@ export function deepActiveElement(): Element | null {
 const providers: [HTMLElement, CpisClientProvider][] = [];
 
 /** `provideCpisClient`, undone by `cleanPage()` (a provider on `document.body` outlives its test). */
-export function provide(root: HTMLElement, client: CpisClient): CpisClientProvider {
+export function provide(root: HTMLElement, client: CpisCheckClient): CpisClientProvider {
   const provider = provideCpisClient(root, client);
   providers.push([root, provider]);
   return provider;
