@@ -277,13 +277,19 @@ function notCheckable(number: Exclude<PatientNhsNumber, { status: 'verified' }>)
 /** The check, or `undefined` when it did not finish within the runtime's deadline. */
 async function withDeadline<T>(runtime: CdsHooksRuntime, work: Promise<T>): Promise<T | undefined> {
   let timer: ReturnType<typeof setTimeout> | undefined;
-  const late = new Promise<undefined>((resolve) => {
-    timer = setTimeout(() => resolve(undefined), runtime.checkTimeoutMs);
+  let late = false;
+  const deadline = new Promise<undefined>((resolve) => {
+    timer = setTimeout(() => {
+      late = true;
+      resolve(undefined);
+    }, runtime.checkTimeoutMs);
   });
-  // A check that fails after its deadline is still reported.
-  work.catch((error: unknown) => runtime.log?.(error));
+  // A check that fails after its deadline is still reported (one in time is, by the caller).
+  work.catch((error: unknown) => {
+    if (late) runtime.log?.(error);
+  });
   try {
-    return await Promise.race([work, late]);
+    return await Promise.race([work, deadline]);
   } finally {
     clearTimeout(timer);
   }
