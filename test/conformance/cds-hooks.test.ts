@@ -12,24 +12,11 @@ import { authorities, cdsHooksEhrs, personas } from '@cpis/population';
 import { forEachEngine } from '@cpis/server/testing';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { mockBackend, serverBackend, type Answer, type Backend } from './backends.ts';
+import { NHS, VERIFIED, hookBody, patientResource, type HookCall } from './cds-hooks-requests.ts';
 
 const DAY = 24 * 60 * 60 * 1000;
 const ED = cdsHooksEhrs.emergencyDepartment.iss;
 const GP = cdsHooksEhrs.gpPractice.iss;
-const NHS = 'https://fhir.nhs.uk/Id/nhs-number';
-const VERIFIED = {
-  url: 'https://fhir.hl7.org.uk/StructureDefinition/Extension-UKCore-NHSNumberVerificationStatus',
-  valueCodeableConcept: {
-    coding: [
-      {
-        system: 'https://fhir.hl7.org.uk/CodeSystem/UKCore-NHSNumberVerificationStatusEngland',
-        code: '01',
-        display: 'Number present and verified',
-      },
-    ],
-  },
-};
-
 interface Card {
   uuid: string;
   summary: string;
@@ -37,66 +24,6 @@ interface Card {
   indicator: 'info' | 'warning' | 'critical';
   source: { label: string; topic: { code: string } };
   links: { label: string; url: string; type: string }[];
-}
-
-/** A UK Core Patient with a verified NHS number (unless `identifier` says otherwise). */
-export const patientResource = (
-  nhsNumber: string,
-  id = 'pat-1',
-  identifier: unknown[] = [{ system: NHS, value: nhsNumber, extension: [VERIFIED] }],
-) => ({ resourceType: 'Patient', id, identifier });
-
-const practitionerRole = (
-  id: string,
-  name = 'Priya Shah',
-  role = 'Emergency department nurse',
-) => ({
-  resourceType: 'PractitionerRole',
-  id,
-  practitioner: { reference: 'Practitioner/p-1', display: name },
-  code: [{ coding: [{ system: 'urn:example:roles', code: 'ed-nurse', display: role }] }],
-});
-
-export interface HookCall {
-  hook?: 'encounter-start' | 'patient-view';
-  nhsNumber?: string;
-  patient?: unknown;
-  userId?: string;
-  user?: unknown;
-  encounterId?: string | null;
-  hookInstance?: string;
-  fhirServer?: string;
-}
-
-export function hookBody(call: HookCall = {}): Record<string, unknown> {
-  const userId = call.userId ?? 'PractitionerRole/nurse-1';
-  const patient =
-    call.patient === undefined
-      ? patientResource(call.nhsNumber ?? personas.noRecord.nhsNumber)
-      : call.patient;
-  return {
-    hook: call.hook ?? 'encounter-start',
-    hookInstance: call.hookInstance ?? randomUUID(),
-    ...(call.fhirServer !== undefined && {
-      fhirServer: call.fhirServer,
-      fhirAuthorization: {
-        access_token: 'ehr-token',
-        token_type: 'Bearer',
-        expires_in: 300,
-        scope: 'user/Patient.read',
-        subject: 'cpis',
-      },
-    }),
-    context: {
-      userId,
-      patientId: 'pat-1',
-      ...(call.encounterId !== null && { encounterId: call.encounterId ?? 'enc-1' }),
-    },
-    prefetch: {
-      ...(patient !== null && { patient }),
-      user: call.user ?? practitionerRole(userId.split('/')[1] ?? 'x'),
-    },
-  };
 }
 
 function cds(make: () => Promise<Backend>): void {
