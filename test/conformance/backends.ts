@@ -24,8 +24,6 @@ export interface Call {
 }
 
 export interface Backend {
-  /** Where the backend says callers reach it (`CPIS_PUBLIC_URL`; the mock's base URL). */
-  publicUrl: string;
   call(method: string, path: string, call?: Call): Promise<Answer>;
   advance(ms: number): void;
   close(): Promise<void>;
@@ -50,7 +48,6 @@ function bodyOf(call: Call): { headers: Record<string, string>; payload?: string
 export async function serverBackend(): Promise<Backend> {
   const s = await createTestServer({}, { clock: new TestClock() });
   return {
-    publicUrl: s.config.publicUrl,
     async call(method, path, call = {}) {
       const { headers, payload } = bodyOf(call);
       const token =
@@ -86,7 +83,6 @@ export async function mockBackend(): Promise<Backend> {
   const service = createCpisMockService({ now: () => new Date(now) });
   const fetch = createMockFetch(service.handlers);
   return {
-    publicUrl: service.baseUrl,
     async call(method, path, call = {}) {
       const { headers, payload } = bodyOf(call);
       let token: string | undefined;

@@ -79,10 +79,9 @@ function spec(make: () => Promise<Backend>): void {
   afterEach(async () => {
     await b.close();
   });
-  const url = (path: string) => `${b.publicUrl}${path}`;
   async function post(path: string, body: unknown, iss = 'urn:cpis:dev-ehr:homerton-ed') {
     const signed = await b.call('POST', '/v1/dev/cds-hooks-tokens', {
-      body: { iss, aud: url(path) },
+      body: { iss, path },
     });
     const { token } = signed.json<{ token: string }>();
     return b.call('POST', path, { body, headers: { authorization: `Bearer ${token}` } });

@@ -35,10 +35,10 @@ function cds(make: () => Promise<Backend>): void {
     await b.close();
   });
 
-  const serviceUrl = (id: string) => `${b.publicUrl}/cds-services/${id}`;
-  /** A JWT from a development EHR for `aud`, signed by the backend itself. */
-  async function jwt(iss: string, aud: string): Promise<string> {
-    const answer = await b.call('POST', '/v1/dev/cds-hooks-tokens', { body: { iss, aud } });
+  const serviceUrl = (id: string) => `/cds-services/${id}`;
+  /** A JWT from a development EHR for the service at `path`, signed by the backend itself. */
+  async function jwt(iss: string, path: string): Promise<string> {
+    const answer = await b.call('POST', '/v1/dev/cds-hooks-tokens', { body: { iss, path } });
     expect(answer.status, answer.text).toBe(200);
     return answer.json<{ token: string }>().token;
   }
@@ -353,13 +353,13 @@ function cds(make: () => Promise<Backend>): void {
       ).toContain('/context/patientId');
     });
 
-    it('refuses a development JWT for an EHR that is not a development EHR, or for a URL that is not a service', async () => {
+    it('refuses a development JWT for an EHR that is not a development EHR, or for a path that is not a service', async () => {
       const notEhr = await b.call('POST', '/v1/dev/cds-hooks-tokens', {
-        body: { iss: 'https://evil.example', aud: serviceUrl('cpis-patient-view') },
+        body: { iss: 'https://evil.example', path: serviceUrl('cpis-patient-view') },
       });
       expect(notEhr.status).toBe(400);
       const notService = await b.call('POST', '/v1/dev/cds-hooks-tokens', {
-        body: { iss: ED, aud: 'https://elsewhere.example/cds-services/cpis-patient-view' },
+        body: { iss: ED, path: '/elsewhere/cds-services/cpis-patient-view' },
       });
       expect(notService.status).toBe(400);
     });

@@ -204,7 +204,7 @@ forEachEngine(() => {
           method: 'POST',
           url: '/v1/dev/cds-hooks-tokens',
           headers: { 'content-type': 'application/json' },
-          payload: { iss: 'urn:cpis:dev-ehr:homerton-ed', aud: `${PUBLIC_URL}${path}` },
+          payload: { iss: 'urn:cpis:dev-ehr:homerton-ed', path },
         });
         expect(dev.statusCode).toBe(404);
       } finally {

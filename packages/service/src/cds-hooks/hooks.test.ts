@@ -82,7 +82,7 @@ async function call(
     new Request(`${BASE}/v1/dev/cds-hooks-tokens`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ iss: ED.iss, aud }),
+      body: JSON.stringify({ iss: ED.iss, path }),
     }),
   );
   const { token } = (await signed.json()) as { token: string };
