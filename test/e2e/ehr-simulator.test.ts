@@ -105,11 +105,15 @@ describe('the EHR simulator', () => {
     await page.getByRole('button', { name: 'Patient arrives (encounter-start)' }).click();
     await openPatient(isla);
     expect(await cards().count()).toBe(0);
-    release();
     await fire('Patient arrives (encounter-start)');
     await expect.poll(() => cards().first().getAttribute('data-indicator')).toBe('info');
-    // Give Oliver's late answer every chance to land: it never does.
-    await page.waitForTimeout(500);
+    // Now Oliver's answer arrives, late: it is never shown for Isla.
+    const late = page.waitForResponse((r) =>
+      r.url().endsWith('/cds-services/cpis-encounter-start'),
+    );
+    release();
+    await late;
+    await page.waitForTimeout(300);
     expect(await cards().count()).toBe(1);
     expect(await page.locator('#cards').textContent()).not.toContain(authorities.sheffield.name);
   });
