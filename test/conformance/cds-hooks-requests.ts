@@ -1,27 +1,22 @@
 /** CDS Hooks hook calls as an EHR makes them, for the conformance suites. */
 import { randomUUID } from 'node:crypto';
 import { personas } from '@cpis/population';
+import { NHS_NUMBER_SYSTEM, nhsNumberIdentifier } from '@cpis/service';
 
-export const NHS = 'https://fhir.nhs.uk/Id/nhs-number';
-/** UK Core: "number present and verified". */
-export const VERIFIED = {
-  url: 'https://fhir.hl7.org.uk/StructureDefinition/Extension-UKCore-NHSNumberVerificationStatus',
-  valueCodeableConcept: {
-    coding: [
-      {
-        system: 'https://fhir.hl7.org.uk/CodeSystem/UKCore-NHSNumberVerificationStatusEngland',
-        code: '01',
-        display: 'Number present and verified',
-      },
-    ],
-  },
+export const NHS = NHS_NUMBER_SYSTEM;
+/** The identifier of a verified number, whose extension the tests vary. */
+export const VERIFIED = (
+  nhsNumberIdentifier('9990000018')['extension'] as Record<string, unknown>[]
+)[0] as {
+  url: string;
+  valueCodeableConcept: { coding: Record<string, string>[] };
 };
 
 /** A UK Core Patient with a verified NHS number (unless `identifier` says otherwise). */
 export const patientResource = (
   nhsNumber: string,
   id = 'pat-1',
-  identifier: unknown[] = [{ system: NHS, value: nhsNumber, extension: [VERIFIED] }],
+  identifier: unknown[] = [nhsNumberIdentifier(nhsNumber)],
 ) => ({ resourceType: 'Patient', id, identifier });
 
 export const practitionerRole = (

@@ -118,4 +118,5 @@ export {
   NHS_NUMBER_SYSTEM,
   NHS_NUMBER_VERIFICATION_EXTENSION,
   NHS_NUMBER_VERIFICATION_SYSTEM,
+  nhsNumberIdentifier,
 } from './cds-hooks/resources.js';

@@ -7,24 +7,13 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { personas } from '@cpis/mock/fixtures';
+import { nhsNumberIdentifier } from '@cpis/service';
 import { SignJWT, exportJWK, generateKeyPair, type CryptoKey, type JWK } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestServer, itLogsNoPersonalData, type TestServer } from '../testing/harness.js';
 import { forEachEngine } from '../testing/engines.js';
 
 const PUBLIC_URL = 'https://cpis.example.nhs.uk';
-const VERIFIED = {
-  url: 'https://fhir.hl7.org.uk/StructureDefinition/Extension-UKCore-NHSNumberVerificationStatus',
-  valueCodeableConcept: {
-    coding: [
-      {
-        system: 'https://fhir.hl7.org.uk/CodeSystem/UKCore-NHSNumberVerificationStatusEngland',
-        code: '01',
-      },
-    ],
-  },
-};
-
 let jwks: Server;
 let jwksUrl: string;
 let privateKey: CryptoKey;
@@ -116,13 +105,7 @@ forEachEngine(() => {
               patient: {
                 resourceType: 'Patient',
                 id: 'p1',
-                identifier: [
-                  {
-                    system: 'https://fhir.nhs.uk/Id/nhs-number',
-                    value: nhsNumber,
-                    extension: [VERIFIED],
-                  },
-                ],
+                identifier: [nhsNumberIdentifier(nhsNumber)],
               },
               user: {
                 resourceType: 'PractitionerRole',

@@ -3,11 +3,7 @@ import { MemoryStore } from '../memory-store.js';
 import { createService, type ServiceOptions } from '../service.js';
 import type { Storage } from '../storage.js';
 import { hs256Tokens } from '../tokens.js';
-import {
-  NHS_NUMBER_SYSTEM,
-  NHS_NUMBER_VERIFICATION_EXTENSION,
-  NHS_NUMBER_VERIFICATION_SYSTEM,
-} from './resources.js';
+import { nhsNumberIdentifier } from './resources.js';
 
 const NOW = new Date('2026-03-02T10:00:00Z');
 const now = () => NOW;
@@ -103,20 +99,7 @@ const encounterStart = {
     patient: {
       resourceType: 'Patient',
       id: 'p1',
-      identifier: [
-        {
-          system: NHS_NUMBER_SYSTEM,
-          value: NHS_NUMBER,
-          extension: [
-            {
-              url: NHS_NUMBER_VERIFICATION_EXTENSION,
-              valueCodeableConcept: {
-                coding: [{ system: NHS_NUMBER_VERIFICATION_SYSTEM, code: '01' }],
-              },
-            },
-          ],
-        },
-      ],
+      identifier: [nhsNumberIdentifier(NHS_NUMBER)],
     },
   },
 };
