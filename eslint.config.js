@@ -32,7 +32,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['scripts/**', 'test/**', '**/*.test.ts', 'examples/**'],
+    files: ['scripts/**', 'bench/**', 'test/**', '**/*.test.ts', 'examples/**'],
     rules: { 'no-console': 'off' },
   },
   ...importGraph,

@@ -24,7 +24,14 @@ export interface Call {
 }
 
 export interface Backend {
+  /** Where the backend says callers reach it (`CPIS_PUBLIC_URL`; the mock's base URL). */
+  publicUrl: string;
   call(method: string, path: string, call?: Call): Promise<Answer>;
+  /** Where a client points (`baseUrl` plus a path), and a `fetch` that reaches it, for the SDK. */
+  baseUrl: string;
+  fetch(request: Request): Promise<Response>;
+  /** A bearer token this backend accepts for the principal. */
+  tokenFor(as: PrincipalKey): Promise<string>;
   advance(ms: number): void;
   close(): Promise<void>;
 }
@@ -48,6 +55,26 @@ function bodyOf(call: Call): { headers: Record<string, string>; payload?: string
 export async function serverBackend(): Promise<Backend> {
   const s = await createTestServer({}, { clock: new TestClock() });
   return {
+    baseUrl: 'http://127.0.0.1:8080',
+    async fetch(request) {
+      const url = new URL(request.url);
+      const response = await s.inject({
+        method: request.method as 'GET',
+        url: `${url.pathname}${url.search}`,
+        headers: Object.fromEntries(request.headers),
+        ...(request.body === null ? {} : { payload: await request.text() }),
+      });
+      const headers = new Headers();
+      for (const [name, value] of Object.entries(response.headers)) {
+        if (value !== undefined) headers.set(name, String(value));
+      }
+      return new Response(request.method === 'HEAD' ? null : response.body, {
+        status: response.statusCode,
+        headers,
+      });
+    },
+    tokenFor: (as) => s.token(principalClaims(as)),
+    publicUrl: s.config.publicUrl,
     async call(method, path, call = {}) {
       const { headers, payload } = bodyOf(call);
       const token =
@@ -82,7 +109,29 @@ export async function mockBackend(): Promise<Backend> {
   let now = Date.now();
   const service = createCpisMockService({ now: () => new Date(now) });
   const fetch = createMockFetch(service.handlers);
+  const tokenFor = (as: PrincipalKey): Promise<string> => {
+    const { key: _key, ...principal } = principals[as];
+    return service.tokenFor(principal);
+  };
   return {
+    baseUrl: service.baseUrl,
+    async fetch(request) {
+      const response = await fetch(request);
+      const text = await response.clone().text();
+      const all: Record<string, string> = {};
+      response.headers.forEach((v, k) => (all[k] = v));
+      const url = new URL(request.url);
+      assertContract({
+        method: request.method,
+        url: `${url.pathname}${url.search}`,
+        status: response.status,
+        headers: all,
+        body: text,
+      });
+      return response;
+    },
+    tokenFor,
+    publicUrl: service.baseUrl,
     async call(method, path, call = {}) {
       const { headers, payload } = bodyOf(call);
       let token: string | undefined;

@@ -284,7 +284,7 @@ describe('injection: hostile free text, through the real API, into every element
     }
     const page = await la0.notifications.list(laCode(0), { order: 'asc', limit: 100 });
     expect(
-      page.items.map((n) => [n.setting.name, n.user.name, n.user.role, n.reason.comment]),
+      page.items.map((n) => [n.setting.name, n.user.name, n.user.role, n.reason?.comment]),
     ).toEqual(PAYLOADS.map((p) => [p, p, p, p]));
   });
 

@@ -272,6 +272,9 @@ const checkBody = (accessContext: string, nhsNumber = personas.noRecord.nhsNumbe
   reason: { code: accessContext === 'unscheduled' ? 'unscheduled-attendance' : 'clinical-review' },
 });
 
+const fhirPatient = `patient:identifier=${encodeURIComponent(
+  `https://fhir.nhs.uk/Id/nhs-number|${personas.noRecord.nhsNumber}`,
+)}`;
 let deleted = 0;
 /** The canonical valid request of each operation, on one side, for one principal. */
 async function canonical(
@@ -311,6 +314,24 @@ async function canonical(
       return side.call('GET', `${la}/notifications/stream?after=0`, headers);
     case 'getHealth':
       return side.call('GET', '/v1/health', headers);
+    // NHS England's CP-IS FHIR API and Patient Flags API (the FHIR surface).
+    case 'searchCareTeam':
+      return side.call('GET', `/cpis/FHIR/R4/CareTeam?${fhirPatient}`, {
+        ...headers,
+        IsUnscheduledAccessEvent: String(accessCase === 'unscheduled'),
+      });
+    case 'searchAuditEvent':
+      return side.call(
+        'GET',
+        `/cpis/FHIR/R4/AuditEvent?${fhirPatient}&_include=AuditEvent:agent`,
+        headers,
+      );
+    case 'searchPatientFlag':
+      return side.call(
+        'GET',
+        `/patient-flags-api/FHIR/R4/PatientFlag?patient=${personas.noRecord.nhsNumber}&code=child-protection-information-system-flag`,
+        { ...headers, IsUnscheduledAccessEvent: 'false' },
+      );
     // CDS Hooks: a /v1 token is never an EHR's JWT, whoever holds it.
     case 'cdsDiscovery':
       return side.call('GET', '/cds-services', headers);

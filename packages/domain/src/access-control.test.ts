@@ -27,7 +27,9 @@ const row = (statuses: number[]): Row => {
 
 // Columns in PRINCIPAL_KINDS order: none, expired, bad-signature, alg-none, wrong-audience,
 // clinician-b0107, clinician-b0170, clinician-no-activity, own-la, other-la.
-const TABLE: Record<OperationId | 'createCheck (scheduled)', Row> = {
+// A CP-IS FHIR CareTeam search is a check too: one column per context.
+const SCHEDULED_COLUMNS = ['createCheck (scheduled)', 'searchCareTeam (scheduled)'] as const;
+const TABLE: Record<OperationId | (typeof SCHEDULED_COLUMNS)[number], Row> = {
   createCheck: row([401, 401, 401, 401, 401, 201, 403, 403, 403, 403]),
   'createCheck (scheduled)': row([401, 401, 401, 401, 401, 403, 201, 403, 403, 403]),
   getCheck: row([401, 401, 401, 401, 401, 200, 200, 403, 403, 403]),
@@ -39,6 +41,10 @@ const TABLE: Record<OperationId | 'createCheck (scheduled)', Row> = {
   batchPlans: row([401, 401, 401, 401, 401, 403, 403, 403, 200, 403]),
   listNotifications: row([401, 401, 401, 401, 401, 403, 403, 403, 200, 403]),
   streamNotifications: row([401, 401, 401, 401, 401, 403, 403, 403, 200, 403]),
+  searchCareTeam: row([401, 401, 401, 401, 401, 200, 403, 403, 403, 403]),
+  'searchCareTeam (scheduled)': row([401, 401, 401, 401, 401, 403, 200, 403, 403, 403]),
+  searchAuditEvent: row([401, 401, 401, 401, 401, 200, 200, 403, 403, 403]),
+  searchPatientFlag: row([401, 401, 401, 401, 401, 403, 200, 403, 403, 403]),
 };
 
 const cases = Object.entries(TABLE).flatMap(([column, statuses]) =>
@@ -48,12 +54,14 @@ const cases = Object.entries(TABLE).flatMap(([column, statuses]) =>
 describe('expectedStatus: the operation × principal table', () => {
   it('covers every operation and every principal kind', () => {
     expect(OPERATION_IDS.every((op) => op in TABLE)).toBe(true);
-    expect(cases).toHaveLength((OPERATION_IDS.length + 1) * PRINCIPAL_KINDS.length);
+    expect(cases).toHaveLength(
+      (OPERATION_IDS.length + SCHEDULED_COLUMNS.length) * PRINCIPAL_KINDS.length,
+    );
   });
 
   it.each(cases)('$column by $kind answers $status', ({ column, kind, status }) => {
-    const scheduled = column === 'createCheck (scheduled)';
-    const op = (scheduled ? 'createCheck' : column) as OperationId;
+    const scheduled = column.endsWith(' (scheduled)');
+    const op = column.replace(' (scheduled)', '') as OperationId;
     expect(expectedStatus(op, kind, scheduled ? 'scheduled' : 'unscheduled')).toBe(status);
   });
 
@@ -74,7 +82,15 @@ const la = (odsCode: string): Principal => ({
   activities: [],
 });
 const LA_OPS = OPERATION_IDS.filter(
-  (op) => !['createCheck', 'getCheck', 'getAuthority'].includes(op),
+  (op) =>
+    ![
+      'createCheck',
+      'getCheck',
+      'getAuthority',
+      'searchCareTeam',
+      'searchAuditEvent',
+      'searchPatientFlag',
+    ].includes(op),
 );
 
 describe('rule 5: each check context needs its own activity', () => {

@@ -19,7 +19,10 @@ export type OperationId =
   | 'listPlans'
   | 'batchPlans'
   | 'listNotifications'
-  | 'streamNotifications';
+  | 'streamNotifications'
+  | 'searchCareTeam'
+  | 'searchAuditEvent'
+  | 'searchPatientFlag';
 
 export const OPERATION_IDS = [
   'createCheck',
@@ -32,6 +35,9 @@ export const OPERATION_IDS = [
   'batchPlans',
   'listNotifications',
   'streamNotifications',
+  'searchCareTeam',
+  'searchAuditEvent',
+  'searchPatientFlag',
 ] as const satisfies readonly OperationId[];
 
 export type OrgType = components['schemas']['OrgType'];
@@ -86,14 +92,17 @@ export function authorize(
       }
       return refuse('A check must state its access context.');
     }
+    // NHS England's CP-IS FHIR API: a CareTeam search is a check, in the context its
+    // IsUnscheduledAccessEvent header names.
+    case 'searchCareTeam':
+      return authorize('createCheck', principal, target);
+    // The Patient Flags API is for scheduled care: a silent read.
+    case 'searchPatientFlag':
+      return authorize('createCheck', principal, { accessContext: 'scheduled' });
     case 'getCheck':
-      if (principal.orgType !== 'health')
-        return refuse('Only a health organisation may read a check.');
-      return has(ACTIVITY_UNSCHEDULED) || has(ACTIVITY_SCHEDULED)
-        ? ALLOWED
-        : refuse(
-            `Reading a check needs the activity ${ACTIVITY_UNSCHEDULED} or ${ACTIVITY_SCHEDULED}.`,
-          );
+      return eitherActivity(principal, 'read a check', 'Reading a check');
+    case 'searchAuditEvent':
+      return eitherActivity(principal, 'read the access history', 'Reading the access history');
     case 'getAuthority':
       // A clinician may read any authority's phone numbers: they need someone to call.
       if (principal.orgType === 'health') return ALLOWED;
@@ -125,7 +134,9 @@ export function authorizeBeforeBody(
   const { odsCode, planId } = path;
   if (odsCode !== undefined && !ODS_CODE_PATTERN.test(odsCode)) return ALLOWED;
   if (planId !== undefined && !PLAN_ID_PATTERN.test(planId)) return ALLOWED;
-  if (op !== 'createCheck')
+  // The operations whose access context the request states (a check's body, a CareTeam
+  // search's header) are refused here only to a principal who may use neither context.
+  if (op !== 'createCheck' && op !== 'searchCareTeam')
     return authorize(op, principal, odsCode === undefined ? {} : { authorityOdsCode: odsCode });
   const unscheduled = authorize(op, principal, { accessContext: 'unscheduled' });
   return unscheduled.allowed || authorize(op, principal, { accessContext: 'scheduled' }).allowed
@@ -133,6 +144,15 @@ export function authorizeBeforeBody(
     : principal.orgType !== 'health'
       ? unscheduled
       : refuse(`A check needs the activity ${ACTIVITY_UNSCHEDULED} or ${ACTIVITY_SCHEDULED}.`);
+}
+
+/** A health user with either CP-IS activity: reading what a check has shown. */
+function eitherActivity(principal: Principal, verb: string, noun: string): AuthorizationDecision {
+  if (principal.orgType !== 'health') return refuse(`Only a health organisation may ${verb}.`);
+  return principal.activities.includes(ACTIVITY_UNSCHEDULED) ||
+    principal.activities.includes(ACTIVITY_SCHEDULED)
+    ? ALLOWED
+    : refuse(`${noun} needs the activity ${ACTIVITY_UNSCHEDULED} or ${ACTIVITY_SCHEDULED}.`);
 }
 
 function ownAuthority(principal: Principal, target: AuthorizationTarget): AuthorizationDecision {
@@ -174,6 +194,9 @@ export const SUCCESS_STATUS = {
   batchPlans: 200,
   listNotifications: 200,
   streamNotifications: 200,
+  searchCareTeam: 200,
+  searchAuditEvent: 200,
+  searchPatientFlag: 200,
 } as const satisfies Record<OperationId, number>;
 
 const TARGET_AUTHORITY = 'OWNLA';

@@ -5,7 +5,8 @@
  */
 
 const DATE_SHAPE = /^([0-9]{4})-([0-9]{2})-([0-9]{2})$/;
-const DAY_MS = 24 * 60 * 60 * 1000;
+/** One day. A literal: esbuild keeps an unused `24 * 60 * 60 * 1000` in every bundle. */
+const DAY_MS = 86_400_000;
 
 let londonFormatter: Intl.DateTimeFormat | undefined;
 

@@ -12,7 +12,7 @@ import type { components } from './generated/cpis.js';
 export type AccessContext = components['schemas']['AccessContext'];
 
 /** A repeat less than this long after the last written entry is collapsed. */
-export const NOTIFICATION_COLLAPSE_MS = 24 * 60 * 60 * 1000;
+export const NOTIFICATION_COLLAPSE_MS = 86_400_000; // 24 h, a literal: see DAY_MS in calendar.ts
 
 /** How many earlier accesses a CheckResult carries. */
 export const ACCESS_HISTORY_LIMIT = 25;

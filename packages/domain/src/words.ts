@@ -16,6 +16,13 @@ export const REASON_LABELS: Record<ReasonCode, string> = {
 };
 
 /**
+ * A notification without a reason: the look-up came through NHS England's national CP-IS
+ * service, which takes none. Said as it is; a reason is never made up.
+ */
+export const NO_REASON_GIVEN_WORDS =
+  'No reason given (looked up through the national CP-IS service, which does not ask for one)';
+
+/**
  * A UCPP sits on the pregnant woman's own record but is about her unborn child: the words
  * must never read as a plan for the patient herself (hazard 5).
  */

@@ -104,6 +104,37 @@ describe('scenarioHandlers', () => {
     expect(stored.status).toBe(403);
   });
 
+  it('unavailable, signed-out and forbidden reach the FHIR paths too, refused there as OperationOutcomes with TraceID', async () => {
+    const traceId = '0b7b2f4e-7d8a-4f7e-9b3e-2a3c1d5e6f70';
+    const careTeam = `/cpis/FHIR/R4/CareTeam?patient:identifier=${encodeURIComponent(
+      `https://fhir.nhs.uk/Id/nhs-number|${personas.activeChildProtectionPlan.nhsNumber}`,
+    )}`;
+    for (const [name, status, code] of [
+      ['unavailable', 503, 'SERVICE_UNAVAILABLE'],
+      ['signed-out', 401, 'ACCESS_DENIED'],
+      ['forbidden', 403, 'ACCESS_DENIED'],
+    ] as const) {
+      const h = inScenario(name);
+      const a = await h.call<{
+        resourceType: string;
+        issue: { details: { coding: { code: string }[] } }[];
+      }>('GET', careTeam, {
+        as: who.edNurse,
+        headers: { IsUnscheduledAccessEvent: 'true', TraceID: traceId },
+      });
+      expect([a.status, a.headers.get('Content-Type')]).toEqual([
+        status,
+        'application/fhir+json; charset=utf-8',
+      ]);
+      expect([a.body.resourceType, a.body.issue[0]?.details.coding[0]?.code]).toEqual([
+        'OperationOutcome',
+        code,
+      ]);
+      expect(a.headers.get('TraceID')).toBe(traceId);
+      expect(h.service.state.checks.size).toBe(0);
+    }
+  });
+
   it('flaky: the first checks fail with 503, then the service recovers', async () => {
     const h = inScenario('flaky', { failures: 2 });
     const statuses = [];

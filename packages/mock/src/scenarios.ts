@@ -3,9 +3,9 @@
  * a story, an SDK test or a vendor's suite can put the API into a known bad state by name.
  */
 import { http, type HttpHandler } from 'msw';
-import { addDays, londonDate, type components } from '@cpis/domain';
+import { addDays, londonDate, type ProblemKind, type components } from '@cpis/domain';
 import { authorities, personas } from '@cpis/population';
-import { problemResponse, randomUuid, requestIdOf } from '@cpis/service';
+import { Refusal, compileContract, randomUuid, refusalOn, requestIdOf } from '@cpis/service';
 import type { CpisMockService } from './service.js';
 
 type CheckResult = components['schemas']['CheckResult'];
@@ -63,14 +63,34 @@ export function scenarioHandlers(
   options: ScenarioOptions = {},
 ): HttpHandler[] {
   const base = service.baseUrl;
+  // The whole API: `/v1` and the FHIR surface (NHS England's CP-IS and Patient Flags APIs).
   const everything = (resolver: Parameters<typeof http.all>[1]): HttpHandler[] => [
     http.all(`${base}/v1/*`, resolver),
+    http.all(`${base}/cpis/*`, resolver),
+    http.all(`${base}/patient-flags-api/*`, resolver),
   ];
   const withToken = (resolver: Parameters<typeof http.all>[1]): HttpHandler[] => [
     http.all(`${base}/v1/checks`, resolver),
     http.all(`${base}/v1/checks/*`, resolver),
     http.all(`${base}/v1/authorities/*`, resolver),
+    http.all(`${base}/cpis/FHIR/R4/CareTeam`, resolver),
+    http.all(`${base}/cpis/FHIR/R4/AuditEvent`, resolver),
+    http.all(`${base}/patient-flags-api/FHIR/R4/PatientFlag`, resolver),
   ];
+  // A refusal as the path's surface answers it (problem+json; OperationOutcome on FHIR).
+  const basePath = new URL(base || '/', 'http://base.invalid').pathname.replace(/\/+$/, '');
+  const refuse = (
+    kind: ProblemKind,
+    request: Request,
+    detail: string,
+    headers: Record<string, string> = {},
+  ): Response => {
+    const surface = compileContract().surfaceOf(
+      new URL(request.url).pathname.slice(basePath.length),
+    );
+    const requestId = requestIdOf(request, surface.requestIdHeaders);
+    return refusalOn(surface, new Refusal(kind, detail, undefined, headers), requestId);
+  };
   const createCheck = (resolver: Parameters<typeof http.post>[1]): HttpHandler[] => [
     http.post(`${base}/v1/checks`, resolver),
   ];
@@ -100,11 +120,7 @@ export function scenarioHandlers(
           ),
         ),
         ...everything(({ request }) =>
-          problemResponse(
-            'unavailable',
-            requestIdOf(request),
-            'CP-IS cannot be reached (scenario "unavailable").',
-          ),
+          refuse('unavailable', request, 'CP-IS cannot be reached (scenario "unavailable").'),
         ),
       ];
 
@@ -117,13 +133,9 @@ export function scenarioHandlers(
     case 'signed-out':
       return [
         ...withToken(({ request }) =>
-          problemResponse(
-            'unauthenticated',
-            requestIdOf(request),
-            'The session has ended (scenario "signed-out").',
-            undefined,
-            { 'www-authenticate': 'Bearer realm="cpis"' },
-          ),
+          refuse('unauthenticated', request, 'The session has ended (scenario "signed-out").', {
+            'www-authenticate': 'Bearer realm="cpis"',
+          }),
         ),
         ...service.handlers,
       ];
@@ -131,11 +143,7 @@ export function scenarioHandlers(
     case 'forbidden':
       return [
         ...withToken(({ request }) =>
-          problemResponse(
-            'forbidden',
-            requestIdOf(request),
-            'This user may not do this (scenario "forbidden").',
-          ),
+          refuse('forbidden', request, 'This user may not do this (scenario "forbidden").'),
         ),
         ...service.handlers,
       ];
@@ -146,9 +154,9 @@ export function scenarioHandlers(
         ...createCheck(({ request }) => {
           if (failuresLeft <= 0) return undefined;
           failuresLeft -= 1;
-          return problemResponse(
+          return refuse(
             'unavailable',
-            requestIdOf(request),
+            request,
             'CP-IS could not answer this time (scenario "flaky").',
           );
         }),

@@ -116,6 +116,7 @@ forEachEngine(() => {
     emergencyDutyPhone: '020 7946 0501',
   };
   const planBody = { nhsNumber: '9990001375', type: 'CPP', startDate: '2025-01-15' };
+  const fhirPatient = `patient:identifier=${encodeURIComponent('https://fhir.nhs.uk/Id/nhs-number|9990009597')}`;
   const checkBody = (accessContext: string) => ({
     nhsNumber: '9990009597',
     nhsNumberVerified: true,
@@ -184,6 +185,24 @@ forEachEngine(() => {
         return call('GET', `${la}/notifications/stream`, headers);
       case 'getHealth':
         return call('GET', '/v1/health', headers);
+      // NHS England's CP-IS FHIR API and Patient Flags API (the FHIR surface).
+      case 'searchCareTeam':
+        return call('GET', `/cpis/FHIR/R4/CareTeam?${fhirPatient}`, {
+          ...headers,
+          IsUnscheduledAccessEvent: String(accessCase === 'unscheduled'),
+        });
+      case 'searchAuditEvent':
+        return call(
+          'GET',
+          `/cpis/FHIR/R4/AuditEvent?${fhirPatient}&_include=AuditEvent:agent`,
+          headers,
+        );
+      case 'searchPatientFlag':
+        return call(
+          'GET',
+          '/patient-flags-api/FHIR/R4/PatientFlag?patient=9990009597&code=child-protection-information-system-flag',
+          { ...headers, IsUnscheduledAccessEvent: 'false' },
+        );
       // CDS Hooks: a /v1 token is never an EHR's JWT, whoever holds it.
       case 'cdsDiscovery':
         return call('GET', '/cds-services', headers);

@@ -34,6 +34,21 @@ type CheckRequest = components['schemas']['CheckRequest'];
 type CheckResult = components['schemas']['CheckResult'];
 type Plan = components['schemas']['Plan'];
 
+/**
+ * What a check needs, from whichever surface asked: a `/v1` check's body, or a CP-IS FHIR
+ * search (whose API takes no reason: `reason` is `null`, and never invented).
+ */
+export type CheckInput = Omit<CheckRequest, 'reason'> & {
+  reason: components['schemas']['AccessReason'] | null;
+};
+
+/** A check made and stored: its id, its stored answer, and that answer as data. */
+export interface MadeCheck {
+  checkId: string;
+  snapshot: string;
+  result: CheckResult;
+}
+
 /** A claim older than this that never finished was abandoned (the process stopped). */
 export const IDEMPOTENCY_STALE_MS = 60 * 1000;
 
@@ -123,14 +138,18 @@ export async function check(
   }
 }
 
-async function makeCheck(
+/**
+ * Makes one check in one transaction: the plans shown, the access entry and the
+ * notifications of an unscheduled check (collapsed for 24 hours), the stored record.
+ */
+export async function makeCheck(
   ctx: OperationContext,
   principal: Principal,
-  body: CheckRequest,
+  body: CheckInput,
   now: Date,
-  idempotency: IdempotencyScope | undefined,
-  alsoWrite: CheckOptions['alsoWrite'],
-): Promise<{ checkId: string; snapshot: string }> {
+  idempotency?: IdempotencyScope,
+  alsoWrite?: CheckOptions['alsoWrite'],
+): Promise<MadeCheck> {
   if (ctx.checkDelay !== undefined) await ctx.checkDelay();
   return ctx.store.transaction(async (tx) => {
     const written = await writeCheck(ctx, tx, principal, body, now);
@@ -144,9 +163,9 @@ async function writeCheck(
   ctx: OperationContext,
   tx: StorageTransaction,
   principal: Principal,
-  body: CheckRequest,
+  body: CheckInput,
   now: Date,
-): Promise<{ checkId: string; snapshot: string }> {
+): Promise<MadeCheck> {
   const at = now.toISOString();
   const today = londonToday(now);
   const checkId = randomUuid();
@@ -206,8 +225,8 @@ async function writeCheck(
     nhsNumber: body.nhsNumber,
     nhsNumberVerified: body.nhsNumberVerified,
     accessContext: body.accessContext,
-    reasonCode: body.reason.code,
-    reasonComment: body.reason.comment ?? null,
+    reasonCode: body.reason?.code ?? null,
+    reasonComment: body.reason?.comment ?? null,
     outcome,
     notified: result.notifiedAuthorities,
     snapshot,
@@ -256,7 +275,7 @@ async function writeCheck(
     };
   });
   await tx.insertNotifications(notifications);
-  return { checkId, snapshot };
+  return { checkId, snapshot, result };
 }
 
 export async function getCheck(ctx: OperationContext): Promise<Response> {

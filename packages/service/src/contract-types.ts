@@ -20,6 +20,8 @@ export interface OpenApiOperation {
   'x-cpis-max-rows'?: number;
   /** The surface the operation belongs to (`surface.ts`); none is `v1`. */
   'x-cpis-surface'?: string;
+  /** A GET that may tell a local authority: it takes no HEAD (a HEAD must never notify). */
+  'x-cpis-notifies'?: boolean;
   [key: string]: unknown;
 }
 

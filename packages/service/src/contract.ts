@@ -234,8 +234,13 @@ function compile(document: OpenApiDocument): CompiledContract {
         const found = entry.regex.exec(urlPath);
         if (found === null) continue;
         const allowed = entry.operations.map((o) => o.method.toUpperCase());
-        if (allowed.includes('GET')) allowed.push('HEAD');
-        const lower = method.toLowerCase() === 'head' ? 'get' : method.toLowerCase();
+        // HEAD wherever GET is, except where a GET may tell a local authority: a notifying
+        // access happens only by a deliberate act, never by a HEAD a proxy or a tool sends.
+        const get = entry.operations.find((o) => o.method === 'get');
+        const head = get !== undefined && get.operation['x-cpis-notifies'] !== true;
+        if (head) allowed.push('HEAD');
+        const lower =
+          method.toLowerCase() === 'head' ? (head ? 'get' : 'head') : method.toLowerCase();
         return {
           path: entry.path,
           params: Object.fromEntries(entry.names.map((n, i) => [n, found[i + 1] ?? ''])),

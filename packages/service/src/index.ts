@@ -52,8 +52,11 @@ export {
 export {
   DEFAULT_SURFACE,
   SURFACES,
+  refusalOn,
   surfaceNamed,
+  withSurfaceHeaders,
   type Surface,
+  type SurfaceCallers,
   type SurfaceName,
 } from './surface.js';
 export {

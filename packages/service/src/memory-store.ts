@@ -469,10 +469,13 @@ export class MemoryStore implements Storage {
             nhsNumber: check.nhsNumber,
             nhsNumberVerified: check.nhsNumberVerified,
             accessContext: check.accessContext,
-            reason: {
-              code: check.reasonCode,
-              ...(check.reasonComment !== null && { comment: check.reasonComment }),
-            },
+            reason:
+              check.reasonCode === null
+                ? null
+                : {
+                    code: check.reasonCode,
+                    ...(check.reasonComment !== null && { comment: check.reasonComment }),
+                  },
             outcome: check.outcome,
           },
         });

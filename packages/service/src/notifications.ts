@@ -93,6 +93,25 @@ function takeStreamSlot(registry: StreamRegistry, sub: string): () => void {
 const encoder = new TextEncoder();
 
 /**
+ * Each published notification's event, serialised and encoded once however many streams
+ * send it: the bus hands every subscriber the same object, and with 1,000 streams the
+ * per-stream `JSON.stringify` and encode were most of a fan-out's time. Streams never
+ * change a chunk, so they share it; an entry goes with its notification.
+ */
+const encodedEvents = new WeakMap<Notification, Uint8Array>();
+
+function encodedEvent(notification: Notification): Uint8Array {
+  let bytes = encodedEvents.get(notification);
+  if (bytes === undefined) {
+    bytes = encoder.encode(
+      `event: notification\nid: ${notification.cursor}\ndata: ${JSON.stringify(notification)}\n\n`,
+    );
+    encodedEvents.set(notification, bytes);
+  }
+  return bytes;
+}
+
+/**
  * Subscribes, works out where to start, and only then resolves with the body, so nothing
  * committed after the client has the headers is missed.
  */
@@ -112,19 +131,17 @@ async function openStream(
   let release!: () => void;
   let queue = new Promise<void>((resolve) => (release = resolve));
 
-  const write = (chunk: string): void => {
+  const write = (chunk: string | Uint8Array): void => {
     if (closed) return;
     if ((controller.desiredSize ?? 0) < 0) {
       // Too far behind: end it; the client resumes with Last-Event-ID.
       handle.close();
       return;
     }
-    controller.enqueue(encoder.encode(chunk));
+    controller.enqueue(typeof chunk === 'string' ? encoder.encode(chunk) : chunk);
   };
   const send = (notification: Notification): void => {
-    write(
-      `event: notification\nid: ${notification.cursor}\ndata: ${JSON.stringify(notification)}\n\n`,
-    );
+    write(encodedEvent(notification));
     lastSeq = Number(notification.cursor);
   };
   const catchUp = async (): Promise<void> => {

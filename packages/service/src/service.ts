@@ -17,6 +17,12 @@ import { CsvBodyGuard, JsonBodyGuard, MAX_JSON_DEPTH, type BodyGuard } from './b
 import { batchPlans, deletePlan, listPlans, putPlan } from './plans.js';
 import { getAuthority, putAuthority } from './authorities.js';
 import { createCheck, getCheck } from './checks.js';
+import {
+  getFhirCapabilityStatement,
+  searchAuditEvent,
+  searchCareTeam,
+  searchPatientFlag,
+} from './fhir/handlers.js';
 import { cdsHooksAuthenticator, cdsServiceUrl } from './cds-hooks/auth.js';
 import { developmentEhrs, type DevelopmentEhr } from './cds-hooks/development.js';
 import {
@@ -33,7 +39,7 @@ import { requestIdOf } from './ids.js';
 import { listNotifications, streamNotifications } from './notifications.js';
 import { Refusal, kindForStatus } from './problem.js';
 import type { Storage } from './storage.js';
-import { SURFACES, type Surface } from './surface.js';
+import { SURFACES, refusalOn, withSurfaceHeaders, type Surface } from './surface.js';
 import { illFormedText } from './text.js';
 import {
   AuthenticationError,
@@ -147,6 +153,10 @@ const HANDLERS: Record<string, Handler> = {
   batchPlans,
   listNotifications,
   streamNotifications,
+  searchCareTeam,
+  searchAuditEvent,
+  searchPatientFlag,
+  getFhirCapabilityStatement,
   getHealth: async (ctx) =>
     (await ctx.store.ping()) ? json({ status: 'ok' }) : json({ status: 'unavailable' }, 503),
   createDevToken: async (ctx) => {
@@ -408,15 +418,6 @@ export function createService(options: ServiceOptions): CpisService {
     );
   }
 
-  /** Headers every answer on the surface carries. */
-  function finish(response: Response, surface: Surface, requestId: string): Response {
-    response.headers.set('x-request-id', requestId);
-    for (const [name, value] of Object.entries(surface.answerHeaders?.(requestId) ?? {})) {
-      response.headers.set(name, value);
-    }
-    return response;
-  }
-
   return {
     async handle(request, handleOptions = {}) {
       const surface = surfaceOf(pathOf(request.url));
@@ -427,7 +428,7 @@ export function createService(options: ServiceOptions): CpisService {
       } catch (error) {
         response = surface.refuse(refusalOf(error), requestId);
       }
-      finish(response, surface, requestId);
+      withSurfaceHeaders(response, surface, requestId);
       // Answers of the API carry patient data or tokens (the contract's `NoStore`): no cache
       // keeps any of them, refusals included.
       if (!response.headers.has('cache-control')) response.headers.set('cache-control', 'no-store');
@@ -447,7 +448,7 @@ export function createService(options: ServiceOptions): CpisService {
     },
     refuse(refusal, path, requestId) {
       const surface = surfaceOf(path);
-      return finish(surface.refuse(refusal, requestId), surface, requestId);
+      return refusalOn(surface, refusal, requestId);
     },
     requestIdOf(path, header) {
       return requestIdOf(

@@ -43,7 +43,8 @@ export interface CheckRecord {
   nhsNumber: string;
   nhsNumberVerified: boolean;
   accessContext: Schemas['AccessContext'];
-  reasonCode: Schemas['ReasonCode'];
+  /** `null`: no reason given (a check through NHS England's CP-IS FHIR API, which takes none). */
+  reasonCode: Schemas['ReasonCode'] | null;
   reasonComment: string | null;
   outcome: Schemas['CheckResult']['outcome'];
   notified: string[];

@@ -33,7 +33,9 @@ export interface Surface {
   answerHeaders?(requestId: string): Record<string, string>;
   /**
    * How an operation with `security` finds its caller. Unset: the `/v1` bearer token
-   * (`bearer`, which verifies `Authorization: Bearer …` as the service is configured).
+   * (`bearer`). A surface with its own credentials (an EHR-signed JWT…) uses the caller
+   * check the service is configured with (`callers`) and throws a `Refusal` (401) when they
+   * do not hold.
    */
   authenticate?(
     request: Request,
@@ -74,6 +76,24 @@ export const SURFACES: Readonly<Record<SurfaceName, Surface>> = {
     authenticate: (request, _bearer, callers) => callers.cdsHooks(request),
   },
 };
+
+/** Sets the headers every answer on `surface` carries: `X-Request-ID` and its own. */
+export function withSurfaceHeaders(
+  response: Response,
+  surface: Surface,
+  requestId: string,
+): Response {
+  response.headers.set('x-request-id', requestId);
+  for (const [name, value] of Object.entries(surface.answerHeaders?.(requestId) ?? {})) {
+    response.headers.set(name, value);
+  }
+  return response;
+}
+
+/** A refusal as `surface` answers it, with the headers every answer there carries. */
+export function refusalOn(surface: Surface, refusal: Refusal, requestId: string): Response {
+  return withSurfaceHeaders(surface.refuse(refusal, requestId), surface, requestId);
+}
 
 /** The surface of that name; an unknown name in the contract is a fault of the contract. */
 export function surfaceNamed(name: unknown): Surface {

@@ -276,6 +276,107 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/cpis/FHIR/R4/metadata": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The CP-IS FHIR API's CapabilityStatement
+         * @description A CapabilityStatement of `kind` instance for FHIR 4.0.1 with the resources and
+         *     search parameters of NHS England's CP-IS FHIR API producer statement. Needs no token.
+         */
+        get: operations["getFhirCapabilityStatement"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cpis/FHIR/R4/CareTeam": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A person's child protection plans (CP-IS FHIR API)
+         * @description A searchset Bundle of CareTeams, one per plan shown (as `POST /v1/checks` shows
+         *     them); `total` 0 means CP-IS holds no record, never that there is no concern. Each
+         *     CareTeam has the plan's SNOMED `category`, the responsible authority as `name` and
+         *     `managingOrganization`, its office-hours phone (`telecom` `use=work`) and
+         *     emergency-duty phone (`use=mobile`), the plan's `period`, and `subject` by NHS-number
+         *     identifier.
+         *
+         *     **Unscheduled** (`IsUnscheduledAccessEvent: true`, **or the header omitted**) is the
+         *     same check as an unscheduled `POST /v1/checks`: with a record it writes an access
+         *     entry and tells each responsible authority (collapsed for 24 hours per user,
+         *     setting and authority), with `reason: null`. Needs `B0107`. **Scheduled** (`false`) is
+         *     a silent read; needs `B0170`.
+         */
+        get: operations["searchCareTeam"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cpis/FHIR/R4/AuditEvent": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Who accessed a person's CP-IS record (CP-IS FHIR API)
+         * @description A searchset Bundle of AuditEvents, newest first, at most 25: the accesses written
+         *     for this NHS number (`recorded` is when). With `_include=AuditEvent:agent` each
+         *     access's PractitionerRole is included (`search.mode` include), with the role as its
+         *     `code` and the setting as its `organization`. The search is not itself an access: it
+         *     writes no access entry and notifies no one, whatever `IsUnscheduledAccessEvent`
+         *     says. Needs `B0107` or `B0170`.
+         */
+        get: operations["searchAuditEvent"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/patient-flags-api/FHIR/R4/PatientFlag": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A person's CP-IS flags (Patient Flags API, scheduled care)
+         * @description A searchset Bundle: per plan shown, a Flag (`child-protection-information-system-flag`,
+         *     matched) pointing by `flag-detail` at a CarePlan, which points at the CareTeam of the
+         *     responsible authority (both included). For scheduled care: a silent read that
+         *     notifies no one and writes no access entry. Needs `B0170`. `IsUnscheduledAccessEvent`
+         *     is not read.
+         */
+        get: operations["searchPatientFlag"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/dev/cds-hooks-tokens": {
         parameters: {
             query?: never;
@@ -637,7 +738,11 @@ export interface components {
             name: string;
             role: string;
         };
-        /** @description An access to service notification — who looked, where, when and why. */
+        /**
+         * @description An access to service notification — who looked, where, when and why. `reason` is
+         *     `null` when no reason was given: an access through NHS England's CP-IS FHIR API,
+         *     which takes none. A reason is never invented.
+         */
         Notification: {
             /** Format: uuid */
             notificationId: string;
@@ -648,7 +753,8 @@ export interface components {
             accessedAt: components["schemas"]["Timestamp"];
             setting: components["schemas"]["Setting"];
             user: components["schemas"]["NotificationUser"];
-            reason: components["schemas"]["AccessReason"];
+            /** @description Why the record was looked at; `null` when no reason was given. */
+            reason: components["schemas"]["AccessReason"] | null;
         };
         NotificationPage: {
             items: components["schemas"]["Notification"][];
@@ -670,6 +776,38 @@ export interface components {
             /** Format: uuid */
             requestId: string;
             errors?: components["schemas"]["FieldError"][];
+        };
+        /** @description A FHIR R4 resource; validated as FHIR by a FHIR library, not by this schema. */
+        FhirResource: {
+            resourceType: string;
+        };
+        /** @description A FHIR R4 Bundle of type searchset. */
+        FhirSearchsetBundle: {
+            /** @constant */
+            resourceType: "Bundle";
+            /** @constant */
+            type: "searchset";
+            total: number;
+            entry?: {
+                resource: components["schemas"]["FhirResource"];
+            }[];
+        };
+        /** @description A FHIR R4 OperationOutcome whose first issue carries an England-SpineErrorOrWarningCode. */
+        OperationOutcome: {
+            /** @constant */
+            resourceType: "OperationOutcome";
+            issue: {
+                severity: string;
+                code: string;
+                details: {
+                    coding: {
+                        /** @constant */
+                        system: "https://fhir.nhs.uk/CodeSystem/England-SpineErrorOrWarningCode";
+                        code: string;
+                    }[];
+                };
+                diagnostics?: string;
+            }[];
         };
         Health: {
             /** @enum {string} */
@@ -946,10 +1084,46 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
+        /** @description A FHIR R4 searchset Bundle; `total` is the number of matches (0 is no record). */
+        FhirSearchset: {
+            headers: {
+                "Cache-Control": components["headers"]["NoStore"];
+                "X-Request-ID": components["headers"]["RequestId"];
+                TraceID: components["headers"]["TraceId"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/fhir+json": components["schemas"]["FhirSearchsetBundle"];
+            };
+        };
+        /**
+         * @description An OperationOutcome with an `England-SpineErrorOrWarningCode` (400
+         *     `INVALID_SEARCH_DATA` or `PRECONDITION_FAILED`, 401/403 `ACCESS_DENIED`…).
+         */
+        FhirError: {
+            headers: {
+                "X-Request-ID": components["headers"]["RequestId"];
+                TraceID: components["headers"]["TraceId"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/fhir+json": components["schemas"]["OperationOutcome"];
+            };
+        };
     };
     parameters: {
         /** @description A UUID that traces the request end to end (NHS England's `TraceID`); anything else is ignored. */
         RequestId: string;
+        /** @description A UUID that names the request (NHS England's `TraceID`), used as its request id and echoed; anything else is 400 `PRECONDITION_FAILED`. */
+        TraceId: string;
+        /**
+         * @description `true` for unscheduled care (the search notifies the responsible local authority),
+         *     `false` for scheduled care (a silent read). **Omitted, it is taken as `true`**, as
+         *     NHS England's service takes it. Anything else is 400 `PRECONDITION_FAILED`.
+         */
+        IsUnscheduledAccessEvent: "true" | "false";
+        /** @description `https://fhir.nhs.uk/Id/nhs-number|{NHS number}`; an NHS number that is not ten digits with a valid Modulus 11 check digit is 400 `INVALID_SEARCH_DATA`. */
+        PatientIdentifier: string;
         /** @description The local authority's ODS code. */
         OdsCode: components["schemas"]["OdsCode"];
         /** @description An opaque cursor from a previous `nextCursor` (or a stream event's `id`). */
@@ -968,6 +1142,8 @@ export interface components {
         NoStore: string;
         /** @description The client's `X-Request-ID` when it sent a UUID, else a new UUID. */
         RequestId: string;
+        /** @description The request id (NHS England's `TraceID`), the same as `X-Request-ID`. */
+        TraceId: string;
         /** @description Seconds to wait before trying again. */
         RetryAfter: number;
     };
@@ -1458,6 +1634,127 @@ export interface operations {
             404: components["responses"]["NotFound"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+        };
+    };
+    getFhirCapabilityStatement: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description A UUID that names the request (NHS England's `TraceID`), used as its request id and echoed; anything else is 400 `PRECONDITION_FAILED`. */
+                TraceID?: components["parameters"]["TraceId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The CapabilityStatement. */
+            200: {
+                headers: {
+                    TraceID: components["headers"]["TraceId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/fhir+json": components["schemas"]["FhirResource"];
+                };
+            };
+            400: components["responses"]["FhirError"];
+            500: components["responses"]["FhirError"];
+            503: components["responses"]["FhirError"];
+        };
+    };
+    searchCareTeam: {
+        parameters: {
+            query: {
+                /** @description `https://fhir.nhs.uk/Id/nhs-number|{NHS number}`; an NHS number that is not ten digits with a valid Modulus 11 check digit is 400 `INVALID_SEARCH_DATA`. */
+                "patient:identifier": components["parameters"]["PatientIdentifier"];
+            };
+            header?: {
+                /**
+                 * @description `true` for unscheduled care (the search notifies the responsible local authority),
+                 *     `false` for scheduled care (a silent read). **Omitted, it is taken as `true`**, as
+                 *     NHS England's service takes it. Anything else is 400 `PRECONDITION_FAILED`.
+                 */
+                IsUnscheduledAccessEvent?: components["parameters"]["IsUnscheduledAccessEvent"];
+                /** @description A UUID that names the request (NHS England's `TraceID`), used as its request id and echoed; anything else is 400 `PRECONDITION_FAILED`. */
+                TraceID?: components["parameters"]["TraceId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: components["responses"]["FhirSearchset"];
+            400: components["responses"]["FhirError"];
+            401: components["responses"]["FhirError"];
+            403: components["responses"]["FhirError"];
+            429: components["responses"]["FhirError"];
+            500: components["responses"]["FhirError"];
+            503: components["responses"]["FhirError"];
+        };
+    };
+    searchAuditEvent: {
+        parameters: {
+            query: {
+                /** @description `https://fhir.nhs.uk/Id/nhs-number|{NHS number}`; an NHS number that is not ten digits with a valid Modulus 11 check digit is 400 `INVALID_SEARCH_DATA`. */
+                "patient:identifier": components["parameters"]["PatientIdentifier"];
+                /** @description `AuditEvent:agent`, the PractitionerRole of each access; no other include is taken. */
+                _include?: "AuditEvent:agent";
+            };
+            header?: {
+                /**
+                 * @description `true` for unscheduled care (the search notifies the responsible local authority),
+                 *     `false` for scheduled care (a silent read). **Omitted, it is taken as `true`**, as
+                 *     NHS England's service takes it. Anything else is 400 `PRECONDITION_FAILED`.
+                 */
+                IsUnscheduledAccessEvent?: components["parameters"]["IsUnscheduledAccessEvent"];
+                /** @description A UUID that names the request (NHS England's `TraceID`), used as its request id and echoed; anything else is 400 `PRECONDITION_FAILED`. */
+                TraceID?: components["parameters"]["TraceId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: components["responses"]["FhirSearchset"];
+            400: components["responses"]["FhirError"];
+            401: components["responses"]["FhirError"];
+            403: components["responses"]["FhirError"];
+            429: components["responses"]["FhirError"];
+            500: components["responses"]["FhirError"];
+            503: components["responses"]["FhirError"];
+        };
+    };
+    searchPatientFlag: {
+        parameters: {
+            query: {
+                /** @description The NHS number (ten digits, valid Modulus 11 check digit). */
+                patient: string;
+                /** @description The flag category; this service holds CP-IS flags only. */
+                code: "child-protection-information-system-flag";
+            };
+            header?: {
+                /**
+                 * @description `true` for unscheduled care (the search notifies the responsible local authority),
+                 *     `false` for scheduled care (a silent read). **Omitted, it is taken as `true`**, as
+                 *     NHS England's service takes it. Anything else is 400 `PRECONDITION_FAILED`.
+                 */
+                IsUnscheduledAccessEvent?: components["parameters"]["IsUnscheduledAccessEvent"];
+                /** @description A UUID that names the request (NHS England's `TraceID`), used as its request id and echoed; anything else is 400 `PRECONDITION_FAILED`. */
+                TraceID?: components["parameters"]["TraceId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: components["responses"]["FhirSearchset"];
+            400: components["responses"]["FhirError"];
+            401: components["responses"]["FhirError"];
+            403: components["responses"]["FhirError"];
+            429: components["responses"]["FhirError"];
+            500: components["responses"]["FhirError"];
+            503: components["responses"]["FhirError"];
         };
     };
     createDevCdsHooksToken: {

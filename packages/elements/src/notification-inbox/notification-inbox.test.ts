@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { http, HttpResponse } from 'msw';
 import type { CpisClient, Notification } from '@cpis/sdk';
-import { personas, principals, type CpisMockService } from '@cpis/mock';
+import { createMockFetch, personas, principals, type CpisMockService } from '@cpis/mock';
 import '../define.js';
 import type { CpisNotificationInbox } from './notification-inbox.js';
 import {
@@ -115,6 +115,38 @@ describe('the first screen', () => {
     expect(text).toContain('Plans TH-CPP-0108');
     // NHS CUI: the date with the time, and "NHS No." with the number in 3-3-4.
     expect(text).toMatch(/ \d{2}-[A-Z][a-z]{2}-\d{4} \d{2}:\d{2} NHS No\. \d{3} \d{3} \d{4} /);
+  });
+
+  it('says there was no reason given for a look-up through NHS England’s CP-IS FHIR API, and never makes one up', async () => {
+    const mock = await mockClient({ principal: la });
+    const nurse = await mock.service.tokenFor(principals.edNurse);
+    const mockFetch = createMockFetch(mock.service.handlers);
+    // An unscheduled CareTeam search, as the national API takes it: no reason is sent.
+    const answer = await mockFetch(
+      `${BASE_URL}/cpis/FHIR/R4/CareTeam?patient:identifier=${encodeURIComponent(
+        `https://fhir.nhs.uk/Id/nhs-number|${personas.lookedAfterOutOfArea.nhsNumber}`,
+      )}`,
+      { headers: { authorization: `Bearer ${nurse}`, IsUnscheduledAccessEvent: 'true' } },
+    );
+    expect(answer.status).toBe(200);
+    const el = await mount(
+      'cpis-notification-inbox',
+      { 'ods-code': TOWER_HAMLETS },
+      { client: mock.client },
+    );
+    await until(() => el.state, 'ready');
+    const text = items(el)[0]!.textContent!.replace(/\s+/g, ' ');
+    expect(text).toContain(
+      'Reason No reason given (looked up through the national CP-IS service, which does not ask for one)',
+    );
+    for (const label of [
+      'Unscheduled attendance',
+      'Safeguarding concern',
+      'Clinical review',
+      'Other',
+    ]) {
+      expect(text).not.toContain(label);
+    }
   });
 
   it('says when there are none yet', async () => {

@@ -7,6 +7,7 @@ import {
   type TemplateResult,
 } from 'lit';
 import {
+  NO_REASON_GIVEN_WORDS,
   REASON_LABELS,
   formatNhsNumber,
   isoOrEmpty,
@@ -286,7 +287,11 @@ function renderNotification(n: Notification): TemplateResult {
       <dd>${n.user.name}, ${n.user.role}</dd>
       <dt>Reason</dt>
       <dd>
-        ${REASON_LABELS[n.reason.code] ?? n.reason.code}${n.reason.comment ? `: ${n.reason.comment}` : ''}
+        ${
+          n.reason === null
+            ? NO_REASON_GIVEN_WORDS
+            : `${REASON_LABELS[n.reason.code] ?? n.reason.code}${n.reason.comment ? `: ${n.reason.comment}` : ''}`
+        }
       </dd>
       <dt>Plans</dt>
       <dd>${n.planIds.join(', ')}</dd>

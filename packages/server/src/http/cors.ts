@@ -13,9 +13,13 @@ export const corsPolicy = fp<{ origins: string[] }>(async (app, { origins }) => 
       'Idempotency-Key',
       'X-Request-ID',
       'Last-Event-ID',
+      // NHS England's CP-IS FHIR API, as the FHIR surface answers it.
+      'TraceID',
+      'IsUnscheduledAccessEvent',
     ],
     exposedHeaders: [
       'X-Request-ID',
+      'TraceID',
       'Location',
       'Retry-After',
       'X-RateLimit-Limit',

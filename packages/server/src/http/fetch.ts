@@ -17,9 +17,19 @@ export function toFetchRequest(request: FastifyRequest, options: { withBody: boo
     request.method !== 'HEAD' &&
     (raw.headers['transfer-encoding'] !== undefined ||
       (raw.headers['content-length'] !== undefined && raw.headers['content-length'] !== '0'));
-  return new Request(`http://localhost${request.url}`, {
+  return new Request(`http://${origin(request.headers.host)}${request.url}`, {
     method: request.method,
     headers,
     ...(hasBody && { body: Readable.toWeb(raw) as ReadableStream<Uint8Array>, duplex: 'half' }),
   });
+}
+
+/**
+ * The host the client reached (`127.0.0.1:8080`), for absolute URLs in answers (a FHIR
+ * Bundle's `fullUrl`); `localhost` when the Host header is absent or not a plain host[:port].
+ */
+function origin(host: string | undefined): string {
+  return host !== undefined && /^(?:[A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/.test(host)
+    ? host
+    : 'localhost';
 }

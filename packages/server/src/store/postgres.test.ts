@@ -353,6 +353,7 @@ describePostgres('the PostgreSQL engine', (url: string, schemas: PostgresSchemas
       '0001-initial',
       '0002-plan-id-byte-order',
       '0003-idempotency-per-organisation',
+      '0004-cds-hooks',
     ]);
     const collation = await admin.query<{ collation_name: string | null }>(
       `select collation_name from information_schema.columns

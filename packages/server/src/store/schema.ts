@@ -54,6 +54,7 @@ export interface ChecksTable {
   nhs_number: string;
   nhs_number_verified: number;
   access_context: Schemas['AccessContext'];
+  /** The reason's code; `''` (`NO_REASON_GIVEN`) when no reason was given. */
   reason_code: string;
   reason_comment: string | null;
   outcome: Schemas['CheckResult']['outcome'];
@@ -90,6 +91,7 @@ export interface NotificationsTable {
   user_sub: string;
   user_name: string;
   user_role: string;
+  /** The reason's code; `''` (`NO_REASON_GIVEN`) when no reason was given. */
   reason_code: string;
   reason_comment: string | null;
   created_at: string;

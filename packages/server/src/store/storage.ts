@@ -14,7 +14,14 @@ import type {
 } from '@cpis/service';
 import type { Engine } from './engine.js';
 import type { ChecksTable, PlansTable } from './schema.js';
-import { Store, type Queryable, type Tx } from './store.js';
+import {
+  NO_REASON_GIVEN,
+  Store,
+  reasonColumns,
+  reasonOf,
+  type Queryable,
+  type Tx,
+} from './store.js';
 
 export interface ServerStorage extends Storage {
   readonly store: Store;
@@ -89,8 +96,7 @@ export function createStorage(engine: Engine): ServerStorage {
           user_sub: userSub,
           user_name: n.user.name,
           user_role: n.user.role,
-          reason_code: n.reason.code,
-          reason_comment: n.reason.comment ?? null,
+          ...reasonColumns(n.reason),
           created_at: n.createdAt,
         })),
       );
@@ -195,7 +201,7 @@ function toCheck(row: ChecksTable): CheckRecord {
     nhsNumber: row.nhs_number,
     nhsNumberVerified: Boolean(row.nhs_number_verified),
     accessContext: row.access_context,
-    reasonCode: row.reason_code as CheckRecord['reasonCode'],
+    reasonCode: (reasonOf(row.reason_code, null)?.code ?? null) as CheckRecord['reasonCode'],
     reasonComment: row.reason_comment,
     outcome: row.outcome,
     notified: JSON.parse(row.notified) as string[],
@@ -216,7 +222,7 @@ function fromCheck(check: CheckRecord): ChecksTable {
     nhs_number: check.nhsNumber,
     nhs_number_verified: check.nhsNumberVerified ? 1 : 0,
     access_context: check.accessContext,
-    reason_code: check.reasonCode,
+    reason_code: check.reasonCode ?? NO_REASON_GIVEN,
     reason_comment: check.reasonComment,
     outcome: check.outcome,
     notified: JSON.stringify(check.notified),

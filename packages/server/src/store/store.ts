@@ -651,11 +651,36 @@ function toAccessEntry(
   };
 }
 
+type AccessReason = components['schemas']['AccessReason'];
+
+/**
+ * `reason_code` of a check or notification that carries no reason (one made through NHS
+ * England's CP-IS FHIR API, which takes none). The column is `NOT NULL` since the first
+ * migration, so "no reason" is stored as the empty string, which no reason code is, and is
+ * `null` again on the way out. Never a reason of its own.
+ */
+export const NO_REASON_GIVEN = '';
+
+/** The columns of a reason, or of none. */
+export function reasonColumns(reason: AccessReason | null): {
+  reason_code: string;
+  reason_comment: string | null;
+} {
+  return reason === null
+    ? { reason_code: NO_REASON_GIVEN, reason_comment: null }
+    : { reason_code: reason.code, reason_comment: reason.comment ?? null };
+}
+
+/** The reason the columns hold, or `null` when none was given. */
+export function reasonOf(code: string, comment: string | null): AccessReason | null {
+  if (code === NO_REASON_GIVEN) return null;
+  const reason: AccessReason = { code: code as AccessReason['code'] };
+  if (comment !== null) reason.comment = comment;
+  return reason;
+}
+
 export function toNotification(row: NotificationsTable): Notification {
-  const reason: Notification['reason'] = {
-    code: row.reason_code as Notification['reason']['code'],
-  };
-  if (row.reason_comment !== null) reason.comment = row.reason_comment;
+  const reason = reasonOf(row.reason_code, row.reason_comment);
   return {
     notificationId: row.notification_id,
     cursor: String(row.seq),

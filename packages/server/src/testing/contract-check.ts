@@ -6,6 +6,7 @@
  * problem's `requestId` repeats.
  */
 import type { ValidateFunction } from 'ajv/dist/2020.js';
+import { compileContract } from '@cpis/service';
 import {
   createContractAjv,
   createPathMatcher,
@@ -74,10 +75,13 @@ export function createResponseChecker(
     };
 
     if (found?.operation === undefined) {
-      // Not an operation of the contract (404, 405, docs, files): errors are still problems.
+      // Not an operation of the contract (404, 405, docs, files): errors are still refusals,
+      // each surface in its own format (problem+json; an OperationOutcome on the FHIR paths).
       if (response.status >= 400) {
-        if (mediaType !== 'application/problem+json') fail(`an error answered as ${mediaType}`);
-        else checkBody(problemPointer);
+        const fhir = compileContract(document).surfaceOf(path).name === 'fhir';
+        const expected = fhir ? 'application/fhir+json' : 'application/problem+json';
+        if (mediaType !== expected) fail(`an error answered as ${mediaType}, not ${expected}`);
+        else checkBody(fhir ? '/components/schemas/OperationOutcome' : problemPointer);
       }
       return failures;
     }

@@ -13,7 +13,7 @@ export const contractDocument: OpenApiDocument = {
       identifier: 'MIT',
     },
     description:
-      "The contract of the CP-IS Embed Kit. The reference server, the mock service and the SDK\nall follow this document, never each other.\n\nA health-side user looks a person up (`POST /v1/checks`). When the check is\n**unscheduled** and finds a record, the responsible local authority (LA) is told\nautomatically through its notification feed. A **scheduled** check is a silent read.\n`no-record` means only that CP-IS holds nothing for that NHS number; it never means\nthat there are no safeguarding concerns.\n\n## Conventions\n\n- JSON over HTTPS. Dates are `YYYY-MM-DD` calendar dates in Europe/London; times are\n  RFC 3339 in UTC.\n- Every response carries `X-Request-ID`: the client's own when it sent a UUID,\n  otherwise a new UUID. It plays the part of NHS England's `TraceID`.\n- Errors are RFC 9457 `application/problem+json` with a `type` from the registry below.\n- Requests are refused in this order: 401 (token); 403 for what the token and the path\n  decide (an LA write by a clinician or by another LA, a check by someone who may make\n  no check), before any request body is read; 400 (request); 403 for what the body\n  decides (a check's access context); then 404/409 (state). A JSON body is refused as\n  it arrives when it nests deeper than 32 levels (400), and a batch at its 10,001st row\n  (413).\n- Unknown fields in a request body are refused with 400, never silently dropped.\n\n## Problem type registry\n\n| type | status | when |\n| --- | --- | --- |\n| `urn:cpis:problem:invalid-request` | 400 | the request breaks the contract; `errors[]` names each field |\n| `urn:cpis:problem:invalid-nhs-number` | 400 | an NHS number that is not ten digits with a valid Modulus 11 check digit |\n| `urn:cpis:problem:unauthenticated` | 401 | no token, or a token that is expired, badly signed, unsigned or for another audience |\n| `urn:cpis:problem:forbidden` | 403 | the principal may not do this (activity, organisation type or another LA) |\n| `urn:cpis:problem:not-found` | 404 | no such resource for this caller (another organisation's check is 404) |\n| `urn:cpis:problem:method-not-allowed` | 405 | the path exists, the method does not |\n| `urn:cpis:problem:conflict` | 409 | the state forbids it: authority without phones, a deleted plan id, a check with the same `Idempotency-Key` still in progress |\n| `urn:cpis:problem:payload-too-large` | 413 | more than 10,000 batch rows, or a body over the size limit |\n| `urn:cpis:problem:unsupported-media-type` | 415 | a body in a media type the operation does not take |\n| `urn:cpis:problem:request-timeout` | 408 | the request's headers or body did not arrive in time (HTTP layer, any path; the connection is then closed) |\n| `urn:cpis:problem:idempotency-key-reused` | 422 | the same `Idempotency-Key` with a different body |\n| `urn:cpis:problem:rate-limited` | 429 | too many requests from one user, or more live notification streams than one user may hold; `Retry-After` says when to try again |\n| `urn:cpis:problem:headers-too-large` | 431 | the request headers are over the size limit (HTTP layer, any path; the connection is then closed) |\n| `urn:cpis:problem:internal` | 500 | an unexpected fault; `detail` never leaks internals |\n| `urn:cpis:problem:unavailable` | 503 | the database or another dependency cannot be reached |\n\n## Authentication\n\n`Authorization: Bearer <JWT>`. Claims (see `components.schemas.TokenClaims`): `sub`,\n`name`, `role`, `orgType` (`health` | `local-authority`), `odsCode`, `orgName`,\n`activities` (national RBAC codes: `B0107` unscheduled checks that notify, `B0170`\nscheduled silent reads), `iss`, `aud`, `exp`. A health user with neither activity, or\nasking for the other context, gets 403: an ED user cannot make a silent read to avoid\nnotifying. An LA user may touch only its own `odsCode`; a clinician may read an\nauthority (its phones) and nothing else on the LA side.\n\n## Who may do what\n\nEach operation carries `x-cpis-access`: for each case, the status a canonical valid\nrequest gets from each principal. Principals: `none` (no token), `expired`,\n`bad-signature`, `alg-none`, `wrong-audience`, `clinician-b0107`, `clinician-b0170`,\n`clinician-no-activity` (a health user with no CP-IS activity), `own-la` (the LA named in\nthe path), `other-la` (any other LA). One table-driven test proves the table against the\nserver and the mock.\n\n## Lists, cursors and the live stream\n\nA list answers `{ \"items\": [...], \"nextCursor\" }` and takes `after` (an opaque cursor)\nand `limit` (1–500, default 100). `nextCursor` is always the position to continue from,\nalso when `items` is empty, so a poller never loses its place. Notification cursors are\nper authority and strictly increasing in commit order; each notification also carries\nits own `cursor`. `order=desc` returns the newest `limit` notifications, newest first,\nand its `nextCursor` is the position of the newest one, from which an ascending poll or\nthe stream continues.\n\n`GET …/notifications/stream` is Server-Sent Events (`text/event-stream`):\n\n```\nevent: notification\nid: <the notification's cursor>\ndata: <the Notification as JSON, on one line>\n\n: keep-alive (a comment line at least every 15 s)\n```\n\nIt starts after `Last-Event-ID` (or `after`), else from now. The response headers are\nsent once the subscription is live: a client that has them misses nothing after.\nDelivery is at least once and in order.\n\n## Decisions this contract makes where the design left a choice\n\n- Problem `type`s are URNs (`urn:cpis:problem:<kind>`): stable, and naming no host.\n- A plan is `ended` once the day after its `endDate` has begun (Europe/London): the end\n  day itself is still a plan day. `status` is worked out at read time.\n- Each `Notification` carries its own `cursor` (the same value as the stream's `id:`).\n- `PUT /v1/authorities/{odsCode}/plans/{planId}` for an authority that does not exist\n  (and so has no phones) is 409, like an authority without phones.\n- A batch's JSON rows are validated one by one against `BatchPlanRow`, so one bad row is\n  rejected on its own (`x-cpis-row-schema`); a body that is not an array is 400.\n- `X-Request-ID` that is not a UUID is ignored (a new one is issued), not refused.\n- `GET /v1/health` needs no token and ignores one that is sent.\n- `POST /v1/dev/tokens` answers 200 and exists only in development mode.\n- Every answer that carries patient data or a token (a check, a stored check, plans,\n  notifications and their stream, a development token) says `Cache-Control: no-store`\n  (declared per response as `components.headers.NoStore`).\n- The access history returned with a `record-found` check holds the earlier accesses\n  and this one, newest first, at most 25; a `no-record` answer has an empty history.\n",
+      "The contract of the CP-IS Embed Kit. The reference server, the mock service and the SDK\nall follow this document, never each other.\n\nA health-side user looks a person up (`POST /v1/checks`). When the check is\n**unscheduled** and finds a record, the responsible local authority (LA) is told\nautomatically through its notification feed. A **scheduled** check is a silent read.\n`no-record` means only that CP-IS holds nothing for that NHS number; it never means\nthat there are no safeguarding concerns.\n\n## Conventions\n\n- JSON over HTTPS. Dates are `YYYY-MM-DD` calendar dates in Europe/London; times are\n  RFC 3339 in UTC.\n- Every response carries `X-Request-ID`: the client's own when it sent a UUID,\n  otherwise a new UUID. It plays the part of NHS England's `TraceID`.\n- Errors are RFC 9457 `application/problem+json` with a `type` from the registry below.\n- Requests are refused in this order: 401 (token); 403 for what the token and the path\n  decide (an LA write by a clinician or by another LA, a check by someone who may make\n  no check), before any request body is read; 400 (request); 403 for what the body\n  decides (a check's access context); then 404/409 (state). A JSON body is refused as\n  it arrives when it nests deeper than 32 levels (400), and a batch at its 10,001st row\n  (413).\n- Unknown fields in a request body are refused with 400, never silently dropped.\n\n## Problem type registry\n\n| type | status | when |\n| --- | --- | --- |\n| `urn:cpis:problem:invalid-request` | 400 | the request breaks the contract; `errors[]` names each field |\n| `urn:cpis:problem:invalid-nhs-number` | 400 | an NHS number that is not ten digits with a valid Modulus 11 check digit |\n| `urn:cpis:problem:unauthenticated` | 401 | no token, or a token that is expired, badly signed, unsigned or for another audience |\n| `urn:cpis:problem:forbidden` | 403 | the principal may not do this (activity, organisation type or another LA) |\n| `urn:cpis:problem:not-found` | 404 | no such resource for this caller (another organisation's check is 404) |\n| `urn:cpis:problem:method-not-allowed` | 405 | the path exists, the method does not |\n| `urn:cpis:problem:conflict` | 409 | the state forbids it: authority without phones, a deleted plan id, a check with the same `Idempotency-Key` still in progress |\n| `urn:cpis:problem:payload-too-large` | 413 | more than 10,000 batch rows, or a body over the size limit |\n| `urn:cpis:problem:unsupported-media-type` | 415 | a body in a media type the operation does not take |\n| `urn:cpis:problem:request-timeout` | 408 | the request's headers or body did not arrive in time (HTTP layer, any path; the connection is then closed) |\n| `urn:cpis:problem:idempotency-key-reused` | 422 | the same `Idempotency-Key` with a different body |\n| `urn:cpis:problem:rate-limited` | 429 | too many requests from one user, or more live notification streams than one user may hold; `Retry-After` says when to try again |\n| `urn:cpis:problem:headers-too-large` | 431 | the request headers are over the size limit (HTTP layer, any path; the connection is then closed) |\n| `urn:cpis:problem:internal` | 500 | an unexpected fault; `detail` never leaks internals |\n| `urn:cpis:problem:unavailable` | 503 | the database or another dependency cannot be reached |\n\n## Authentication\n\n`Authorization: Bearer <JWT>`. Claims (see `components.schemas.TokenClaims`): `sub`,\n`name`, `role`, `orgType` (`health` | `local-authority`), `odsCode`, `orgName`,\n`activities` (national RBAC codes: `B0107` unscheduled checks that notify, `B0170`\nscheduled silent reads), `iss`, `aud`, `exp`. A health user with neither activity, or\nasking for the other context, gets 403: an ED user cannot make a silent read to avoid\nnotifying. An LA user may touch only its own `odsCode`; a clinician may read an\nauthority (its phones) and nothing else on the LA side.\n\n## Who may do what\n\nEach operation carries `x-cpis-access`: for each case, the status a canonical valid\nrequest gets from each principal. Principals: `none` (no token), `expired`,\n`bad-signature`, `alg-none`, `wrong-audience`, `clinician-b0107`, `clinician-b0170`,\n`clinician-no-activity` (a health user with no CP-IS activity), `own-la` (the LA named in\nthe path), `other-la` (any other LA). One table-driven test proves the table against the\nserver and the mock.\n\n## Lists, cursors and the live stream\n\nA list answers `{ \"items\": [...], \"nextCursor\" }` and takes `after` (an opaque cursor)\nand `limit` (1–500, default 100). `nextCursor` is always the position to continue from,\nalso when `items` is empty, so a poller never loses its place. Notification cursors are\nper authority and strictly increasing in commit order; each notification also carries\nits own `cursor`. `order=desc` returns the newest `limit` notifications, newest first,\nand its `nextCursor` is the position of the newest one, from which an ascending poll or\nthe stream continues.\n\n`GET …/notifications/stream` is Server-Sent Events (`text/event-stream`):\n\n```\nevent: notification\nid: <the notification's cursor>\ndata: <the Notification as JSON, on one line>\n\n: keep-alive (a comment line at least every 15 s)\n```\n\nIt starts after `Last-Event-ID` (or `after`), else from now. The response headers are\nsent once the subscription is live: a client that has them misses nothing after.\nDelivery is at least once and in order.\n\n## Decisions this contract makes where the design left a choice\n\n- Problem `type`s are URNs (`urn:cpis:problem:<kind>`): stable, and naming no host.\n- A plan is `ended` once the day after its `endDate` has begun (Europe/London): the end\n  day itself is still a plan day. `status` is worked out at read time.\n- Each `Notification` carries its own `cursor` (the same value as the stream's `id:`).\n- `PUT /v1/authorities/{odsCode}/plans/{planId}` for an authority that does not exist\n  (and so has no phones) is 409, like an authority without phones.\n- A batch's JSON rows are validated one by one against `BatchPlanRow`, so one bad row is\n  rejected on its own (`x-cpis-row-schema`); a body that is not an array is 400.\n- `X-Request-ID` that is not a UUID is ignored (a new one is issued), not refused.\n- `GET /v1/health` needs no token and ignores one that is sent.\n- `POST /v1/dev/tokens` answers 200 and exists only in development mode.\n- Every answer that carries patient data or a token (a check, a stored check, plans,\n  notifications and their stream, a development token) says `Cache-Control: no-store`\n  (declared per response as `components.headers.NoStore`).\n- The access history returned with a `record-found` check holds the earlier accesses\n  and this one, newest first, at most 25; a `no-record` answer has an empty history.\n\n## NHS England's CP-IS APIs, as a local stand-in\n\nThe same service also answers as NHS England's **CP-IS FHIR R4 API**\n(`/cpis/FHIR/R4/…`) and **Patient Flags API** (`/patient-flags-api/FHIR/R4/…`), over the\nsame data and rules: a vendor replaces `https://int.api.service.nhs.uk` with this\nserver's origin. These operations carry `x-cpis-surface: fhir`, and on their paths:\n\n- answers, errors included, are `application/fhir+json`; an error is an\n  `OperationOutcome` whose issue's `details` carry a code of\n  `https://fhir.nhs.uk/CodeSystem/England-SpineErrorOrWarningCode`: an invalid NHS number\n  or search parameter is 400 `INVALID_SEARCH_DATA`, a missing or invalid header 400\n  `PRECONDITION_FAILED`, a role that may not do this 401/403 `ACCESS_DENIED`;\n- the request id is the client's `TraceID` (a UUID), echoed in the answer's `TraceID`\n  header, else `X-Request-ID`, else a new one;\n- auth is the same bearer token as `/v1`; RBAC is the same: `B0107` for unscheduled\n  care, `B0170` for scheduled care;\n- **an omitted `IsUnscheduledAccessEvent` is taken as `true`**, as NHS England takes it:\n  the search notifies the responsible local authority;\n- the national API takes no access reason, so a notification it causes has\n  `reason: null` (\"no reason given\"). A reason is never invented.\n",
     contact: {
       name: 'CP-IS Embed Kit maintainers',
     },
@@ -40,6 +40,11 @@ export const contractDocument: OpenApiDocument = {
     {
       name: 'meta',
       description: 'Health, the contract itself, development tokens.',
+    },
+    {
+      name: 'nhs-england-fhir',
+      description:
+        "NHS England's CP-IS FHIR R4 API and Patient Flags API, answered locally over the same\ndata and rules (`x-cpis-surface: fhir`).\n",
     },
     {
       name: 'cds-hooks',
@@ -1088,6 +1093,275 @@ export const contractDocument: OpenApiDocument = {
         },
       },
     },
+    '/cpis/FHIR/R4/metadata': {
+      get: {
+        operationId: 'getFhirCapabilityStatement',
+        'x-cpis-surface': 'fhir',
+        tags: ['nhs-england-fhir'],
+        summary: "The CP-IS FHIR API's CapabilityStatement",
+        description:
+          "A CapabilityStatement of `kind` instance for FHIR 4.0.1 with the resources and\nsearch parameters of NHS England's CP-IS FHIR API producer statement. Needs no token.\n",
+        security: [],
+        parameters: [
+          {
+            $ref: '#/components/parameters/TraceId',
+          },
+        ],
+        responses: {
+          '200': {
+            description: 'The CapabilityStatement.',
+            headers: {
+              TraceID: {
+                $ref: '#/components/headers/TraceId',
+              },
+            },
+            content: {
+              'application/fhir+json': {
+                schema: {
+                  $ref: '#/components/schemas/FhirResource',
+                },
+              },
+            },
+          },
+          '400': {
+            $ref: '#/components/responses/FhirError',
+          },
+          '500': {
+            $ref: '#/components/responses/FhirError',
+          },
+          '503': {
+            $ref: '#/components/responses/FhirError',
+          },
+        },
+      },
+    },
+    '/cpis/FHIR/R4/CareTeam': {
+      get: {
+        operationId: 'searchCareTeam',
+        'x-cpis-surface': 'fhir',
+        'x-cpis-notifies': true,
+        tags: ['nhs-england-fhir'],
+        summary: "A person's child protection plans (CP-IS FHIR API)",
+        description:
+          "A searchset Bundle of CareTeams, one per plan shown (as `POST /v1/checks` shows\nthem); `total` 0 means CP-IS holds no record, never that there is no concern. Each\nCareTeam has the plan's SNOMED `category`, the responsible authority as `name` and\n`managingOrganization`, its office-hours phone (`telecom` `use=work`) and\nemergency-duty phone (`use=mobile`), the plan's `period`, and `subject` by NHS-number\nidentifier.\n\n**Unscheduled** (`IsUnscheduledAccessEvent: true`, **or the header omitted**) is the\nsame check as an unscheduled `POST /v1/checks`: with a record it writes an access\nentry and tells each responsible authority (collapsed for 24 hours per user,\nsetting and authority), with `reason: null`. Needs `B0107`. **Scheduled** (`false`) is\na silent read; needs `B0170`.\n",
+        parameters: [
+          {
+            $ref: '#/components/parameters/PatientIdentifier',
+          },
+          {
+            $ref: '#/components/parameters/IsUnscheduledAccessEvent',
+          },
+          {
+            $ref: '#/components/parameters/TraceId',
+          },
+        ],
+        responses: {
+          '200': {
+            $ref: '#/components/responses/FhirSearchset',
+          },
+          '400': {
+            $ref: '#/components/responses/FhirError',
+          },
+          '401': {
+            $ref: '#/components/responses/FhirError',
+          },
+          '403': {
+            $ref: '#/components/responses/FhirError',
+          },
+          '429': {
+            $ref: '#/components/responses/FhirError',
+          },
+          '500': {
+            $ref: '#/components/responses/FhirError',
+          },
+          '503': {
+            $ref: '#/components/responses/FhirError',
+          },
+        },
+        'x-cpis-access': [
+          {
+            case: 'unscheduled',
+            statuses: {
+              none: 401,
+              expired: 401,
+              'bad-signature': 401,
+              'alg-none': 401,
+              'wrong-audience': 401,
+              'clinician-b0107': 200,
+              'clinician-b0170': 403,
+              'clinician-no-activity': 403,
+              'own-la': 403,
+              'other-la': 403,
+            },
+          },
+          {
+            case: 'scheduled',
+            statuses: {
+              none: 401,
+              expired: 401,
+              'bad-signature': 401,
+              'alg-none': 401,
+              'wrong-audience': 401,
+              'clinician-b0107': 403,
+              'clinician-b0170': 200,
+              'clinician-no-activity': 403,
+              'own-la': 403,
+              'other-la': 403,
+            },
+          },
+        ],
+      },
+    },
+    '/cpis/FHIR/R4/AuditEvent': {
+      get: {
+        operationId: 'searchAuditEvent',
+        'x-cpis-surface': 'fhir',
+        tags: ['nhs-england-fhir'],
+        summary: "Who accessed a person's CP-IS record (CP-IS FHIR API)",
+        description:
+          "A searchset Bundle of AuditEvents, newest first, at most 25: the accesses written\nfor this NHS number (`recorded` is when). With `_include=AuditEvent:agent` each\naccess's PractitionerRole is included (`search.mode` include), with the role as its\n`code` and the setting as its `organization`. The search is not itself an access: it\nwrites no access entry and notifies no one, whatever `IsUnscheduledAccessEvent`\nsays. Needs `B0107` or `B0170`.\n",
+        parameters: [
+          {
+            $ref: '#/components/parameters/PatientIdentifier',
+          },
+          {
+            name: '_include',
+            in: 'query',
+            required: false,
+            description:
+              '`AuditEvent:agent`, the PractitionerRole of each access; no other include is taken.',
+            schema: {
+              type: 'string',
+              enum: ['AuditEvent:agent'],
+            },
+          },
+          {
+            $ref: '#/components/parameters/IsUnscheduledAccessEvent',
+          },
+          {
+            $ref: '#/components/parameters/TraceId',
+          },
+        ],
+        responses: {
+          '200': {
+            $ref: '#/components/responses/FhirSearchset',
+          },
+          '400': {
+            $ref: '#/components/responses/FhirError',
+          },
+          '401': {
+            $ref: '#/components/responses/FhirError',
+          },
+          '403': {
+            $ref: '#/components/responses/FhirError',
+          },
+          '429': {
+            $ref: '#/components/responses/FhirError',
+          },
+          '500': {
+            $ref: '#/components/responses/FhirError',
+          },
+          '503': {
+            $ref: '#/components/responses/FhirError',
+          },
+        },
+        'x-cpis-access': [
+          {
+            case: 'default',
+            statuses: {
+              none: 401,
+              expired: 401,
+              'bad-signature': 401,
+              'alg-none': 401,
+              'wrong-audience': 401,
+              'clinician-b0107': 200,
+              'clinician-b0170': 200,
+              'clinician-no-activity': 403,
+              'own-la': 403,
+              'other-la': 403,
+            },
+          },
+        ],
+      },
+    },
+    '/patient-flags-api/FHIR/R4/PatientFlag': {
+      get: {
+        operationId: 'searchPatientFlag',
+        'x-cpis-surface': 'fhir',
+        tags: ['nhs-england-fhir'],
+        summary: "A person's CP-IS flags (Patient Flags API, scheduled care)",
+        description:
+          'A searchset Bundle: per plan shown, a Flag (`child-protection-information-system-flag`,\nmatched) pointing by `flag-detail` at a CarePlan, which points at the CareTeam of the\nresponsible authority (both included). For scheduled care: a silent read that\nnotifies no one and writes no access entry. Needs `B0170`. `IsUnscheduledAccessEvent`\nis not read.\n',
+        parameters: [
+          {
+            name: 'patient',
+            in: 'query',
+            required: true,
+            description: 'The NHS number (ten digits, valid Modulus 11 check digit).',
+            schema: {
+              type: 'string',
+              maxLength: 64,
+            },
+          },
+          {
+            name: 'code',
+            in: 'query',
+            required: true,
+            description: 'The flag category; this service holds CP-IS flags only.',
+            schema: {
+              type: 'string',
+              enum: ['child-protection-information-system-flag'],
+            },
+          },
+          {
+            $ref: '#/components/parameters/IsUnscheduledAccessEvent',
+          },
+          {
+            $ref: '#/components/parameters/TraceId',
+          },
+        ],
+        responses: {
+          '200': {
+            $ref: '#/components/responses/FhirSearchset',
+          },
+          '400': {
+            $ref: '#/components/responses/FhirError',
+          },
+          '401': {
+            $ref: '#/components/responses/FhirError',
+          },
+          '403': {
+            $ref: '#/components/responses/FhirError',
+          },
+          '429': {
+            $ref: '#/components/responses/FhirError',
+          },
+          '500': {
+            $ref: '#/components/responses/FhirError',
+          },
+          '503': {
+            $ref: '#/components/responses/FhirError',
+          },
+        },
+        'x-cpis-access': [
+          {
+            case: 'default',
+            statuses: {
+              none: 401,
+              expired: 401,
+              'bad-signature': 401,
+              'alg-none': 401,
+              'wrong-audience': 401,
+              'clinician-b0107': 403,
+              'clinician-b0170': 200,
+              'clinician-no-activity': 403,
+              'own-la': 403,
+              'other-la': 403,
+            },
+          },
+        ],
+      },
+    },
     '/v1/dev/cds-hooks-tokens': {
       post: {
         operationId: 'createDevCdsHooksToken',
@@ -1382,6 +1656,14 @@ export const contractDocument: OpenApiDocument = {
           format: 'uuid',
         },
       },
+      TraceId: {
+        description: "The request id (NHS England's `TraceID`), the same as `X-Request-ID`.",
+        required: true,
+        schema: {
+          type: 'string',
+          format: 'uuid',
+        },
+      },
       RetryAfter: {
         description: 'Seconds to wait before trying again.',
         schema: {
@@ -1399,6 +1681,40 @@ export const contractDocument: OpenApiDocument = {
           "A UUID that traces the request end to end (NHS England's `TraceID`); anything else is ignored.",
         schema: {
           type: 'string',
+        },
+      },
+      TraceId: {
+        name: 'TraceID',
+        in: 'header',
+        required: false,
+        description:
+          "A UUID that names the request (NHS England's `TraceID`), used as its request id and echoed; anything else is 400 `PRECONDITION_FAILED`.",
+        schema: {
+          type: 'string',
+          format: 'uuid',
+        },
+      },
+      IsUnscheduledAccessEvent: {
+        name: 'IsUnscheduledAccessEvent',
+        in: 'header',
+        required: false,
+        description:
+          "`true` for unscheduled care (the search notifies the responsible local authority),\n`false` for scheduled care (a silent read). **Omitted, it is taken as `true`**, as\nNHS England's service takes it. Anything else is 400 `PRECONDITION_FAILED`.\n",
+        schema: {
+          type: 'string',
+          enum: ['true', 'false'],
+        },
+      },
+      PatientIdentifier: {
+        name: 'patient:identifier',
+        in: 'query',
+        required: true,
+        description:
+          '`https://fhir.nhs.uk/Id/nhs-number|{NHS number}`; an NHS number that is not ten digits with a valid Modulus 11 check digit is 400 `INVALID_SEARCH_DATA`.',
+        schema: {
+          type: 'string',
+          maxLength: 128,
+          pattern: '^https://fhir\\.nhs\\.uk/Id/nhs-number\\|',
         },
       },
       OdsCode: {
@@ -1628,6 +1944,47 @@ export const contractDocument: OpenApiDocument = {
           'application/problem+json': {
             schema: {
               $ref: '#/components/schemas/Problem',
+            },
+          },
+        },
+      },
+      FhirSearchset: {
+        description:
+          'A FHIR R4 searchset Bundle; `total` is the number of matches (0 is no record).',
+        headers: {
+          'Cache-Control': {
+            $ref: '#/components/headers/NoStore',
+          },
+          'X-Request-ID': {
+            $ref: '#/components/headers/RequestId',
+          },
+          TraceID: {
+            $ref: '#/components/headers/TraceId',
+          },
+        },
+        content: {
+          'application/fhir+json': {
+            schema: {
+              $ref: '#/components/schemas/FhirSearchsetBundle',
+            },
+          },
+        },
+      },
+      FhirError: {
+        description:
+          'An OperationOutcome with an `England-SpineErrorOrWarningCode` (400\n`INVALID_SEARCH_DATA` or `PRECONDITION_FAILED`, 401/403 `ACCESS_DENIED`…).\n',
+        headers: {
+          'X-Request-ID': {
+            $ref: '#/components/headers/RequestId',
+          },
+          TraceID: {
+            $ref: '#/components/headers/TraceId',
+          },
+        },
+        content: {
+          'application/fhir+json': {
+            schema: {
+              $ref: '#/components/schemas/OperationOutcome',
             },
           },
         },
@@ -2152,7 +2509,8 @@ export const contractDocument: OpenApiDocument = {
           'user',
           'reason',
         ],
-        description: 'An access to service notification — who looked, where, when and why.',
+        description:
+          "An access to service notification — who looked, where, when and why. `reason` is\n`null` when no reason was given: an access through NHS England's CP-IS FHIR API,\nwhich takes none. A reason is never invented.\n",
         properties: {
           notificationId: {
             type: 'string',
@@ -2184,7 +2542,15 @@ export const contractDocument: OpenApiDocument = {
             $ref: '#/components/schemas/NotificationUser',
           },
           reason: {
-            $ref: '#/components/schemas/AccessReason',
+            description: 'Why the record was looked at; `null` when no reason was given.',
+            oneOf: [
+              {
+                $ref: '#/components/schemas/AccessReason',
+              },
+              {
+                type: 'null',
+              },
+            ],
           },
         },
       },
@@ -2267,6 +2633,98 @@ export const contractDocument: OpenApiDocument = {
             type: 'array',
             items: {
               $ref: '#/components/schemas/FieldError',
+            },
+          },
+        },
+      },
+      FhirResource: {
+        type: 'object',
+        description: 'A FHIR R4 resource; validated as FHIR by a FHIR library, not by this schema.',
+        required: ['resourceType'],
+        properties: {
+          resourceType: {
+            type: 'string',
+          },
+        },
+      },
+      FhirSearchsetBundle: {
+        type: 'object',
+        description: 'A FHIR R4 Bundle of type searchset.',
+        required: ['resourceType', 'type', 'total'],
+        properties: {
+          resourceType: {
+            const: 'Bundle',
+          },
+          type: {
+            const: 'searchset',
+          },
+          total: {
+            type: 'integer',
+            minimum: 0,
+          },
+          entry: {
+            type: 'array',
+            items: {
+              type: 'object',
+              required: ['resource'],
+              properties: {
+                resource: {
+                  $ref: '#/components/schemas/FhirResource',
+                },
+              },
+            },
+          },
+        },
+      },
+      OperationOutcome: {
+        type: 'object',
+        description:
+          'A FHIR R4 OperationOutcome whose first issue carries an England-SpineErrorOrWarningCode.',
+        required: ['resourceType', 'issue'],
+        properties: {
+          resourceType: {
+            const: 'OperationOutcome',
+          },
+          issue: {
+            type: 'array',
+            minItems: 1,
+            items: {
+              type: 'object',
+              required: ['severity', 'code', 'details'],
+              properties: {
+                severity: {
+                  type: 'string',
+                },
+                code: {
+                  type: 'string',
+                },
+                details: {
+                  type: 'object',
+                  required: ['coding'],
+                  properties: {
+                    coding: {
+                      type: 'array',
+                      minItems: 1,
+                      items: {
+                        type: 'object',
+                        required: ['system', 'code'],
+                        properties: {
+                          system: {
+                            const: 'https://fhir.nhs.uk/CodeSystem/England-SpineErrorOrWarningCode',
+                          },
+                          code: {
+                            type: 'string',
+                            pattern: '^[A-Z_]+$',
+                          },
+                        },
+                      },
+                    },
+                  },
+                },
+                diagnostics: {
+                  type: 'string',
+                },
+              },
             },
           },
         },

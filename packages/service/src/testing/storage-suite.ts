@@ -272,6 +272,20 @@ export function describeStorage(name: string, create: () => Promise<StoreUnderTe
       ).toEqual(notification('211', 1, checkUuid(1)).notification);
     });
 
+    it('keeps a check and a notification with no reason given (NHS England’s FHIR API takes none) as no reason, never as one', async () => {
+      await store.transaction((tx) => tx.insertAuthority(authority('211'), AT));
+      const sent = notification('211', 1, checkUuid(1));
+      sent.notification.reason = null;
+      await store.transaction(async (tx) => {
+        await tx.insertCheck(check(checkUuid(1), { reasonCode: null, reasonComment: null }));
+        await tx.insertNotifications([{ ...sent, seq: await tx.reserveSeq('211') }]);
+      });
+      const [kept] = await store.listNotifications('211', { afterSeq: 0, limit: 1, order: 'asc' });
+      expect(kept?.reason).toBeNull();
+      expect(kept).toEqual(sent.notification);
+      expect((await store.getCheck(checkUuid(1)))?.reasonCode).toBeNull();
+    });
+
     it('tells live listeners of notifications once committed, never of a rolled-back one', async () => {
       await store.transaction((tx) => tx.insertAuthority(authority('211'), AT));
       const seen: NotificationEvent[] = [];

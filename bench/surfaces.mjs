@@ -1,0 +1,84 @@
+// The FHIR and CDS Hooks surfaces, found at run time: a server that answers
+// `GET /cpis/FHIR/R4/metadata` with a CapabilityStatement has the FHIR surface, and one
+// whose `GET /cds-services` lists an `encounter-start` service has CDS Hooks. Until then
+// their rows say "not measured: surface absent".
+
+const NHS_NUMBER_SYSTEM = 'https://fhir.nhs.uk/Id/nhs-number';
+
+/** `{ fhir: boolean, cdsEncounterStart: string | null }` (the service id). */
+export async function detectSurfaces(base) {
+  const answer = async (path) => {
+    try {
+      const response = await fetch(`${base}${path}`, {
+        headers: { accept: 'application/json, application/fhir+json' },
+      });
+      const text = await response.text();
+      return response.ok ? JSON.parse(text) : undefined;
+    } catch {
+      return undefined;
+    }
+  };
+  const metadata = await answer('/cpis/FHIR/R4/metadata');
+  const discovery = await answer('/cds-services');
+  const encounterStart = Array.isArray(discovery?.services)
+    ? discovery.services.find((s) => s?.hook === 'encounter-start')
+    : undefined;
+  return {
+    fhir: metadata?.resourceType === 'CapabilityStatement',
+    cdsEncounterStart: typeof encounterStart?.id === 'string' ? encounterStart.id : null,
+  };
+}
+
+/** An unscheduled CareTeam search (an omitted IsUnscheduledAccessEvent is unscheduled). */
+export function careTeamRequest(nhs) {
+  return {
+    method: 'GET',
+    path: `/cpis/FHIR/R4/CareTeam?patient:identifier=${encodeURIComponent(`${NHS_NUMBER_SYSTEM}|${nhs}`)}`,
+    headers: { accept: 'application/fhir+json' },
+  };
+}
+
+/** An `encounter-start` hook call with a prefetched, verified Patient and Practitioner. */
+export function encounterStartRequest(serviceId, nhs) {
+  return {
+    method: 'POST',
+    path: `/cds-services/${encodeURIComponent(serviceId)}`,
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({
+      hook: 'encounter-start',
+      hookInstance: crypto.randomUUID(),
+      context: { userId: 'Practitioner/bench', patientId: 'bench', encounterId: 'bench' },
+      prefetch: {
+        patient: {
+          resourceType: 'Patient',
+          id: 'bench',
+          identifier: [
+            {
+              system: NHS_NUMBER_SYSTEM,
+              value: nhs,
+              extension: [
+                {
+                  url: 'https://fhir.hl7.org.uk/StructureDefinition/Extension-UKCore-NHSNumberVerificationStatus',
+                  valueCodeableConcept: {
+                    coding: [
+                      {
+                        system:
+                          'https://fhir.hl7.org.uk/CodeSystem/UKCore-NHSNumberVerificationStatusEngland',
+                        code: '01',
+                      },
+                    ],
+                  },
+                },
+              ],
+            },
+          ],
+        },
+        user: {
+          resourceType: 'Practitioner',
+          id: 'bench',
+          name: [{ text: 'Bench Clinician' }],
+        },
+      },
+    }),
+  };
+}
