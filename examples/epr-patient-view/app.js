@@ -180,3 +180,15 @@ function open(patient, button) {
   banner.setAttribute('nhs-number', patient.nhsNumber);
   if (patient.nhsNumberVerified) banner.setAttribute('nhs-number-verified', '');
 }
+
+// Opened from a CDS Hooks card's link ("Open the CP-IS banner"): the link names the patient
+// in the URL fragment (`#nhs-number=…`, which the browser never sends to a server). Only a
+// patient of this list opens; the banner still checks only once the clinician confirms a
+// reason.
+function openFromFragment() {
+  const wanted = new URLSearchParams(location.hash.slice(1)).get('nhs-number');
+  const index = patients.findIndex((p) => p.nhsNumber === wanted);
+  if (index >= 0) open(patients[index], list.querySelectorAll('button')[index]);
+}
+openFromFragment();
+window.addEventListener('hashchange', openFromFragment);

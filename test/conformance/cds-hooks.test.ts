@@ -12,24 +12,11 @@ import { authorities, cdsHooksEhrs, personas } from '@cpis/population';
 import { forEachEngine } from '@cpis/server/testing';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { mockBackend, serverBackend, type Answer, type Backend } from './backends.ts';
+import { NHS, VERIFIED, hookBody, patientResource, type HookCall } from './cds-hooks-requests.ts';
 
 const DAY = 24 * 60 * 60 * 1000;
 const ED = cdsHooksEhrs.emergencyDepartment.iss;
 const GP = cdsHooksEhrs.gpPractice.iss;
-const NHS = 'https://fhir.nhs.uk/Id/nhs-number';
-const VERIFIED = {
-  url: 'https://fhir.hl7.org.uk/StructureDefinition/Extension-UKCore-NHSNumberVerificationStatus',
-  valueCodeableConcept: {
-    coding: [
-      {
-        system: 'https://fhir.hl7.org.uk/CodeSystem/UKCore-NHSNumberVerificationStatusEngland',
-        code: '01',
-        display: 'Number present and verified',
-      },
-    ],
-  },
-};
-
 interface Card {
   uuid: string;
   summary: string;
@@ -37,66 +24,6 @@ interface Card {
   indicator: 'info' | 'warning' | 'critical';
   source: { label: string; topic: { code: string } };
   links: { label: string; url: string; type: string }[];
-}
-
-/** A UK Core Patient with a verified NHS number (unless `identifier` says otherwise). */
-export const patientResource = (
-  nhsNumber: string,
-  id = 'pat-1',
-  identifier: unknown[] = [{ system: NHS, value: nhsNumber, extension: [VERIFIED] }],
-) => ({ resourceType: 'Patient', id, identifier });
-
-const practitionerRole = (
-  id: string,
-  name = 'Priya Shah',
-  role = 'Emergency department nurse',
-) => ({
-  resourceType: 'PractitionerRole',
-  id,
-  practitioner: { reference: 'Practitioner/p-1', display: name },
-  code: [{ coding: [{ system: 'urn:example:roles', code: 'ed-nurse', display: role }] }],
-});
-
-export interface HookCall {
-  hook?: 'encounter-start' | 'patient-view';
-  nhsNumber?: string;
-  patient?: unknown;
-  userId?: string;
-  user?: unknown;
-  encounterId?: string | null;
-  hookInstance?: string;
-  fhirServer?: string;
-}
-
-export function hookBody(call: HookCall = {}): Record<string, unknown> {
-  const userId = call.userId ?? 'PractitionerRole/nurse-1';
-  const patient =
-    call.patient === undefined
-      ? patientResource(call.nhsNumber ?? personas.noRecord.nhsNumber)
-      : call.patient;
-  return {
-    hook: call.hook ?? 'encounter-start',
-    hookInstance: call.hookInstance ?? randomUUID(),
-    ...(call.fhirServer !== undefined && {
-      fhirServer: call.fhirServer,
-      fhirAuthorization: {
-        access_token: 'ehr-token',
-        token_type: 'Bearer',
-        expires_in: 300,
-        scope: 'user/Patient.read',
-        subject: 'cpis',
-      },
-    }),
-    context: {
-      userId,
-      patientId: 'pat-1',
-      ...(call.encounterId !== null && { encounterId: call.encounterId ?? 'enc-1' }),
-    },
-    prefetch: {
-      ...(patient !== null && { patient }),
-      user: call.user ?? practitionerRole(userId.split('/')[1] ?? 'x'),
-    },
-  };
 }
 
 function cds(make: () => Promise<Backend>): void {
@@ -108,10 +35,10 @@ function cds(make: () => Promise<Backend>): void {
     await b.close();
   });
 
-  const serviceUrl = (id: string) => `${b.publicUrl}/cds-services/${id}`;
-  /** A JWT from a development EHR for `aud`, signed by the backend itself. */
-  async function jwt(iss: string, aud: string): Promise<string> {
-    const answer = await b.call('POST', '/v1/dev/cds-hooks-tokens', { body: { iss, aud } });
+  const serviceUrl = (id: string) => `/cds-services/${id}`;
+  /** A JWT from a development EHR for the service at `path`, signed by the backend itself. */
+  async function jwt(iss: string, path: string): Promise<string> {
+    const answer = await b.call('POST', '/v1/dev/cds-hooks-tokens', { body: { iss, path } });
     expect(answer.status, answer.text).toBe(200);
     return answer.json<{ token: string }>().token;
   }
@@ -426,13 +353,13 @@ function cds(make: () => Promise<Backend>): void {
       ).toContain('/context/patientId');
     });
 
-    it('refuses a development JWT for an EHR that is not a development EHR, or for a URL that is not a service', async () => {
+    it('refuses a development JWT for an EHR that is not a development EHR, or for a path that is not a service', async () => {
       const notEhr = await b.call('POST', '/v1/dev/cds-hooks-tokens', {
-        body: { iss: 'https://evil.example', aud: serviceUrl('cpis-patient-view') },
+        body: { iss: 'https://evil.example', path: serviceUrl('cpis-patient-view') },
       });
       expect(notEhr.status).toBe(400);
       const notService = await b.call('POST', '/v1/dev/cds-hooks-tokens', {
-        body: { iss: ED, aud: 'https://elsewhere.example/cds-services/cpis-patient-view' },
+        body: { iss: ED, path: '/elsewhere/cds-services/cpis-patient-view' },
       });
       expect(notService.status).toBe(400);
     });

@@ -17,7 +17,12 @@ import { createCpisMockService, createMockFetch, type TokenFlaw } from '@cpis/mo
 import { authorities, personas, syntheticPopulation } from '@cpis/mock/fixtures';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadContract, operationIndex } from '@cpis/server/testing';
-import { assertContract, issuedTokens } from '@cpis/server/testing';
+import {
+  assertContract,
+  canonicalCdsFeedbackBody,
+  canonicalCdsHookBody,
+  issuedTokens,
+} from '@cpis/server/testing';
 import { itWroteNoPersonalData, suiteLog } from './support/logs.ts';
 import {
   clinician,
@@ -270,28 +275,6 @@ const checkBody = (accessContext: string, nhsNumber = personas.noRecord.nhsNumbe
 const fhirPatient = `patient:identifier=${encodeURIComponent(
   `https://fhir.nhs.uk/Id/nhs-number|${personas.noRecord.nhsNumber}`,
 )}`;
-const cdsHookBody = {
-  hook: 'encounter-start',
-  hookInstance: '6f0c2a4e-8a3b-4c1d-9e2f-1a2b3c4d5e6f',
-  context: { userId: 'PractitionerRole/matrix-1', patientId: 'pat-1', encounterId: 'enc-1' },
-  prefetch: {
-    patient: {
-      resourceType: 'Patient',
-      id: 'pat-1',
-      identifier: [{ system: 'https://fhir.nhs.uk/Id/nhs-number', value: '9990009597' }],
-    },
-  },
-};
-const cdsFeedbackBody = {
-  feedback: [
-    {
-      card: '6f0c2a4e-8a3b-4c1d-9e2f-1a2b3c4d5e70',
-      outcome: 'accepted',
-      outcomeTimestamp: '2026-03-02T10:00:00Z',
-    },
-  ],
-};
-
 let deleted = 0;
 /** The canonical valid request of each operation, on one side, for one principal. */
 async function canonical(
@@ -353,13 +336,13 @@ async function canonical(
     case 'cdsDiscovery':
       return side.call('GET', '/cds-services', headers);
     case 'cdsHookCall':
-      return side.call('POST', '/cds-services/cpis-encounter-start', headers, cdsHookBody);
+      return side.call('POST', '/cds-services/cpis-encounter-start', headers, canonicalCdsHookBody);
     case 'cdsFeedback':
       return side.call(
         'POST',
         '/cds-services/cpis-encounter-start/feedback',
         headers,
-        cdsFeedbackBody,
+        canonicalCdsFeedbackBody,
       );
     default:
       throw new Error(`No canonical request for ${operationId}: add one`);

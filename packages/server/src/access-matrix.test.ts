@@ -21,6 +21,7 @@ import {
   signToken,
   type TestServer,
 } from './testing/harness.js';
+import { canonicalCdsFeedbackBody, canonicalCdsHookBody } from './testing/cds-hooks.js';
 import { forEachEngine } from './testing/engines.js';
 
 const OWN_LA = 'OWNLA';
@@ -150,27 +151,6 @@ forEachEngine(() => {
     return response;
   }
 
-  const cdsHookBody = {
-    hook: 'encounter-start',
-    hookInstance: '6f0c2a4e-8a3b-4c1d-9e2f-1a2b3c4d5e6f',
-    context: { userId: 'PractitionerRole/matrix-1', patientId: 'pat-1', encounterId: 'enc-1' },
-    prefetch: {
-      patient: {
-        resourceType: 'Patient',
-        id: 'pat-1',
-        identifier: [{ system: 'https://fhir.nhs.uk/Id/nhs-number', value: '9990009597' }],
-      },
-    },
-  };
-  const cdsFeedbackBody = {
-    feedback: [
-      {
-        card: '6f0c2a4e-8a3b-4c1d-9e2f-1a2b3c4d5e70',
-        outcome: 'accepted',
-        outcomeTimestamp: '2026-03-02T10:00:00Z',
-      },
-    ],
-  };
   /** The canonical valid request of each operation, for one access case. */
   async function canonical(
     operationId: string,
@@ -227,13 +207,13 @@ forEachEngine(() => {
       case 'cdsDiscovery':
         return call('GET', '/cds-services', headers);
       case 'cdsHookCall':
-        return call('POST', '/cds-services/cpis-encounter-start', headers, cdsHookBody);
+        return call('POST', '/cds-services/cpis-encounter-start', headers, canonicalCdsHookBody);
       case 'cdsFeedback':
         return call(
           'POST',
           '/cds-services/cpis-encounter-start/feedback',
           headers,
-          cdsFeedbackBody,
+          canonicalCdsFeedbackBody,
         );
       default:
         throw new Error(`No canonical request for ${operationId}: add one`);

@@ -121,4 +121,5 @@ export {
   NHS_NUMBER_SYSTEM,
   NHS_NUMBER_VERIFICATION_EXTENSION,
   NHS_NUMBER_VERIFICATION_SYSTEM,
+  nhsNumberIdentifier,
 } from './cds-hooks/resources.js';

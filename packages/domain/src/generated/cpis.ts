@@ -848,8 +848,11 @@ export interface components {
         DevCdsHooksTokenRequest: {
             /** @description A development EHR's issuer (`urn:cpis:dev-ehr:…`). */
             iss: string;
-            /** @description The URL of the service to call (`CPIS_PUBLIC_URL` + `/cds-services/{id}`). */
-            aud: string;
+            /**
+             * @description The path of the service to call (`/cds-services/{id}` or
+             *     `/cds-services/{id}/feedback`); the JWT's `aud` is `CPIS_PUBLIC_URL` + this.
+             */
+            path: string;
         };
         DevCdsHooksTokenResponse: {
             token: string;

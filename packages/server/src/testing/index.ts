@@ -10,3 +10,4 @@ export { contractSchema, createContractAjv, loadContract, operationIndex } from 
 export type { TokenClaims } from '../auth.js';
 export type { ServerConfig } from '../config.js';
 export type { Store } from '../store/store.js';
+export * from './cds-hooks.js';

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { SignJWT, exportJWK, generateKeyPair, type CryptoKey, type JWK } from 'jose';
@@ -95,6 +96,31 @@ describe('CDS Hooks authentication', () => {
   it('accepts ES384 and RS384 tokens from a trusted EHR, verified against its JWK Set', async () => {
     await expect(authenticate(await sign(es))).resolves.toMatchObject({ ehr });
     await expect(authenticate(await sign(rs))).resolves.toMatchObject({ ehr });
+  });
+
+  it('accepts a JWT with the specification’s example header and claims (its tenant ignored)', async () => {
+    const example = (name: string) =>
+      JSON.parse(
+        readFileSync(
+          new URL(`../../../../test/fixtures/external/cds-hooks/${name}`, import.meta.url),
+          'utf8',
+        ),
+      ) as Record<string, unknown>;
+    const header = example('jwt-header-example.json');
+    const claims = example('jwt-payload-example.json');
+    expect(Object.keys(header).sort()).toEqual(['alg', 'jku', 'kid', 'typ']);
+    expect(Object.keys(claims).sort()).toEqual(['aud', 'exp', 'iat', 'iss', 'jti', 'tenant']);
+    // The published key's private half is not carried, and its iss, aud and exp are another
+    // deployment's: those are ours; the rest (jku, typ, iat, jti, tenant) as published.
+    const token = await new SignJWT({
+      ...claims,
+      iss: ehr.iss,
+      aud: cdsServiceUrl(PUBLIC_URL, 'cpis-patient-view'),
+      exp: seconds(NOW) + 300,
+    })
+      .setProtectedHeader({ ...header, alg: 'ES384', kid: es.jwk.kid } as { alg: string })
+      .sign(es.privateKey);
+    await expect(authenticate(token)).resolves.toMatchObject({ ehr, jti: claims['jti'] });
   });
 
   it('refuses a missing token, a token that is not a JWT, and one from an EHR nobody trusts', async () => {

@@ -27,7 +27,6 @@ import {
   type FhirAuthorization,
   type PatientNhsNumber,
 } from './resources.js';
-import { cdsServiceUrl } from './auth.js';
 import type { CdsHooksTrustedEhr } from './trust.js';
 
 type CheckResult = components['schemas']['CheckResult'];
@@ -277,13 +276,19 @@ function notCheckable(number: Exclude<PatientNhsNumber, { status: 'verified' }>)
 /** The check, or `undefined` when it did not finish within the runtime's deadline. */
 async function withDeadline<T>(runtime: CdsHooksRuntime, work: Promise<T>): Promise<T | undefined> {
   let timer: ReturnType<typeof setTimeout> | undefined;
-  const late = new Promise<undefined>((resolve) => {
-    timer = setTimeout(() => resolve(undefined), runtime.checkTimeoutMs);
+  let late = false;
+  const deadline = new Promise<undefined>((resolve) => {
+    timer = setTimeout(() => {
+      late = true;
+      resolve(undefined);
+    }, runtime.checkTimeoutMs);
   });
-  // A check that fails after its deadline is still reported.
-  work.catch((error: unknown) => runtime.log?.(error));
+  // A check that fails after its deadline is still reported (one in time is, by the caller).
+  work.catch((error: unknown) => {
+    if (late) runtime.log?.(error);
+  });
   try {
-    return await Promise.race([work, late]);
+    return await Promise.race([work, deadline]);
   } finally {
     clearTimeout(timer);
   }
@@ -327,12 +332,13 @@ export async function createDevCdsHooksToken(ctx: OperationContext): Promise<Res
   if (ctx.cdsHooks === undefined || sign === undefined) {
     throw new Refusal('not-found', 'There is no such resource.');
   }
-  const { iss, aud } = ctx.body as { iss: string; aud: string };
-  const services = CDS_SERVICES.map((s) => cdsServiceUrl(ctx.cdsHooks?.publicUrl ?? '', s.id));
-  if (!services.some((url) => aud === url || aud === `${url}/feedback`)) {
-    throw new Refusal('invalid-request', 'aud must be the URL of one of these CDS services.', [
-      { field: '/aud', message: `must be one of ${services.join(', ')} (or its /feedback)` },
+  const { iss, path } = ctx.body as { iss: string; path: string };
+  const services = CDS_SERVICES.map((s) => `/cds-services/${s.id}`);
+  if (!services.some((service) => path === service || path === `${service}/feedback`)) {
+    throw new Refusal('invalid-request', 'path must be one of these CDS services.', [
+      { field: '/path', message: `must be one of ${services.join(', ')} (or its /feedback)` },
     ]);
   }
+  const aud = `${ctx.cdsHooks.publicUrl.replace(/\/+$/, '')}${path}`;
   return json({ token: await sign(iss, aud, ctx.now()) });
 }

@@ -28,6 +28,33 @@ export type PatientNhsNumber =
   /** No verification status, or one other than `01`. */
   | { status: 'unverified' };
 
+/**
+ * A Patient's NHS number identifier as UK Core writes it, with the verification status
+ * "number present and verified" (`01`) unless `verified` is false: what an EHR sends.
+ */
+export function nhsNumberIdentifier(nhsNumber: string, verified = true): Record<string, unknown> {
+  return {
+    system: NHS_NUMBER_SYSTEM,
+    value: nhsNumber,
+    ...(verified && {
+      extension: [
+        {
+          url: NHS_NUMBER_VERIFICATION_EXTENSION,
+          valueCodeableConcept: {
+            coding: [
+              {
+                system: NHS_NUMBER_VERIFICATION_SYSTEM,
+                code: NHS_NUMBER_VERIFIED,
+                display: 'Number present and verified',
+              },
+            ],
+          },
+        },
+      ],
+    }),
+  };
+}
+
 type Json = Record<string, unknown>;
 
 const isObject = (value: unknown): value is Json =>

@@ -2869,7 +2869,7 @@ export const contractDocument: OpenApiDocument = {
       DevCdsHooksTokenRequest: {
         type: 'object',
         additionalProperties: false,
-        required: ['iss', 'aud'],
+        required: ['iss', 'path'],
         properties: {
           iss: {
             type: 'string',
@@ -2877,12 +2877,12 @@ export const contractDocument: OpenApiDocument = {
             minLength: 1,
             maxLength: 200,
           },
-          aud: {
+          path: {
             type: 'string',
             description:
-              'The URL of the service to call (`CPIS_PUBLIC_URL` + `/cds-services/{id}`).',
+              "The path of the service to call (`/cds-services/{id}` or\n`/cds-services/{id}/feedback`); the JWT's `aud` is `CPIS_PUBLIC_URL` + this.\n",
             minLength: 1,
-            maxLength: 2000,
+            maxLength: 200,
           },
         },
       },
