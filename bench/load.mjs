@@ -48,10 +48,15 @@ export const checksRequest = (tokens) => ({
  * the servers' CPU time per request (`pids`), which a busy shared machine moves far less
  * than it moves requests/s.
  */
-export async function load(base, request, { connections, duration, pids = [] }) {
+export async function load(base, request, { connections, duration, amount, pids = [] }) {
   const cpu = () => pids.reduce((sum, pid) => sum + cpuMsOf(pid), 0);
   const cpuBefore = cpu();
-  const result = await autocannon({ url: base, connections, duration, requests: [request] });
+  const result = await autocannon({
+    url: base,
+    connections,
+    ...(amount === undefined ? { duration } : { amount }),
+    requests: [request],
+  });
   return {
     cpuMsPerRequest: (cpu() - cpuBefore) / Math.max(1, result.requests.total),
     connections,
@@ -148,25 +153,38 @@ export async function batchUpload(base) {
   return uploadPlans(base, token, numbers, 'BENCH');
 }
 
-/** A surface's request against the baseline, at 10 connections; `null` request = absent. */
+/**
+ * A surface's request against the baseline, at 10 connections. A request that brings its
+ * own credentials (`ehrSigned`: a CDS Hooks call, one EHR JWT each) is sent `amount` times;
+ * the others carry a clinician's bearer token for `duration` seconds.
+ */
 export async function surfaceAgainstBaseline(base, tokens, request, { duration }) {
+  const probeRequest = request.setupRequest?.({ ...request }) ?? request;
   const probe = await fetch(`${base}${request.path}`, {
     method: request.method,
-    headers: { ...request.headers, authorization: `Bearer ${tokens[0]}` },
-    body: request.body,
+    headers: request.ehrSigned
+      ? probeRequest.headers
+      : { ...request.headers, authorization: `Bearer ${tokens[0]}` },
+    body: probeRequest.body,
   });
   await probe.arrayBuffer();
   if (!probe.ok)
     return { unmeasured: `the surface answered ${probe.status} to the bench's request` };
-  const authorised = {
-    ...request,
-    setupRequest: (r) => ({
-      ...r,
-      headers: { ...r.headers, authorization: `Bearer ${pick(tokens)}` },
-    }),
-  };
+  const authorised = request.ehrSigned
+    ? request
+    : {
+        ...request,
+        setupRequest: (r) => ({
+          ...r,
+          headers: { ...r.headers, authorization: `Bearer ${pick(tokens)}` },
+        }),
+      };
   const baseline = await load(base, baselineRequest(tokens), { connections: 10, duration });
-  const surface = await load(base, authorised, { connections: 10, duration });
+  const surface = await load(base, authorised, {
+    connections: 10,
+    duration,
+    ...(request.amount !== undefined && { amount: request.amount - 1 }),
+  });
   return { baseline, surface };
 }
 

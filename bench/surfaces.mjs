@@ -38,47 +38,81 @@ export function careTeamRequest(nhs) {
   };
 }
 
-/** An `encounter-start` hook call with a prefetched, verified Patient and Practitioner. */
-export function encounterStartRequest(serviceId, nhs) {
+/** An `encounter-start` hook call's body: a prefetched, verified Patient and a Practitioner. */
+function encounterStartBody(nhs) {
+  return JSON.stringify({
+    hook: 'encounter-start',
+    hookInstance: crypto.randomUUID(),
+    context: { userId: 'Practitioner/bench', patientId: 'bench', encounterId: 'bench' },
+    prefetch: {
+      patient: {
+        resourceType: 'Patient',
+        id: 'bench',
+        identifier: [
+          {
+            system: NHS_NUMBER_SYSTEM,
+            value: nhs,
+            extension: [
+              {
+                url: 'https://fhir.hl7.org.uk/StructureDefinition/Extension-UKCore-NHSNumberVerificationStatus',
+                valueCodeableConcept: {
+                  coding: [
+                    {
+                      system:
+                        'https://fhir.hl7.org.uk/CodeSystem/UKCore-NHSNumberVerificationStatusEngland',
+                      code: '01',
+                    },
+                  ],
+                },
+              },
+            ],
+          },
+        ],
+      },
+      user: {
+        resourceType: 'Practitioner',
+        id: 'bench',
+        name: [{ text: 'Bench Clinician' }],
+      },
+    },
+  });
+}
+
+/** The development EHR of the synthetic emergency department (an unscheduled setting). */
+export const BENCH_EHR = 'urn:cpis:dev-ehr:homerton-ed';
+
+/**
+ * `encounter-start` calls as an EHR makes them: each with its own signed JWT (a `jti` is
+ * accepted once) and its own `hookInstance` (a repeated one is the same check). The JWTs
+ * are minted before the run, so `amount` is the number of calls the run makes.
+ */
+export async function encounterStartRequest(base, serviceId, nhs, amount) {
+  const path = `/cds-services/${encodeURIComponent(serviceId)}`;
+  const jwts = [];
+  for (let i = 0; i < amount; i += 50) {
+    const batch = Array.from({ length: Math.min(50, amount - i) }, async () => {
+      const response = await fetch(`${base}/v1/dev/cds-hooks-tokens`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ iss: BENCH_EHR, path }),
+      });
+      if (!response.ok) throw new Error(`minting an EHR JWT: ${response.status}`);
+      return (await response.json()).token;
+    });
+    jwts.push(...(await Promise.all(batch)));
+  }
+  let next = 0;
   return {
     method: 'POST',
-    path: `/cds-services/${encodeURIComponent(serviceId)}`,
+    path,
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({
-      hook: 'encounter-start',
-      hookInstance: crypto.randomUUID(),
-      context: { userId: 'Practitioner/bench', patientId: 'bench', encounterId: 'bench' },
-      prefetch: {
-        patient: {
-          resourceType: 'Patient',
-          id: 'bench',
-          identifier: [
-            {
-              system: NHS_NUMBER_SYSTEM,
-              value: nhs,
-              extension: [
-                {
-                  url: 'https://fhir.hl7.org.uk/StructureDefinition/Extension-UKCore-NHSNumberVerificationStatus',
-                  valueCodeableConcept: {
-                    coding: [
-                      {
-                        system:
-                          'https://fhir.hl7.org.uk/CodeSystem/UKCore-NHSNumberVerificationStatusEngland',
-                        code: '01',
-                      },
-                    ],
-                  },
-                },
-              ],
-            },
-          ],
-        },
-        user: {
-          resourceType: 'Practitioner',
-          id: 'bench',
-          name: [{ text: 'Bench Clinician' }],
-        },
-      },
+    amount,
+    ehrSigned: true,
+    body: encounterStartBody(nhs),
+    setupRequest: (request) => ({
+      ...request,
+      headers: { ...request.headers, authorization: `Bearer ${jwts[next++ % jwts.length]}` },
+      body: encounterStartBody(nhs),
     }),
   };
 }

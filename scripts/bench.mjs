@@ -51,6 +51,7 @@ const options = {
   updates: Number(flags.updates ?? (long ? 2000 : 400)),
   coldPages: Number(flags['cold-pages'] ?? (long ? 30 : 9)),
   sdkCalls: Number(flags['sdk-calls'] ?? (long ? 2000 : 300)),
+  cdsCalls: Number(flags['cds-calls'] ?? (long ? 5000 : 1000)),
   subscribers: Number(flags.subscribers ?? 1000),
   events: Number(flags.events ?? (long ? 60 : 20)),
   users: 200,
@@ -84,7 +85,7 @@ const results = {
       .map((l) => l.toFixed(2))
       .join(', '),
   },
-  options: `${options.duration} s per load level × ${options.rounds} round(s), levels ${options.levels.join(', ')} connections, ${options.users} users; ${options.updates} banner updates, ${options.coldPages} cold pages; ${options.sdkCalls} SDK calls; ${options.subscribers} subscribers × ${options.events} checks${long ? ' (--long)' : ''}`,
+  options: `${options.duration} s per load level × ${options.rounds} round(s), levels ${options.levels.join(', ')} connections, ${options.users} users; ${options.updates} banner updates, ${options.coldPages} cold pages; ${options.sdkCalls} SDK calls; ${options.cdsCalls} CDS Hooks calls; ${options.subscribers} subscribers × ${options.events} checks${long ? ' (--long)' : ''}`,
   server: {},
 };
 const notMeasured = (error) => ({
@@ -138,7 +139,7 @@ if (['banner', 'sdk', 'server', 'surfaces', 'batch'].some(wanted)) {
             ? await surfaceAgainstBaseline(
                 base,
                 tokens,
-                encounterStartRequest(found.cdsEncounterStart, nhs()),
+                await encounterStartRequest(base, found.cdsEncounterStart, nhs(), options.cdsCalls),
                 options,
               )
             : { unmeasured: ABSENT },
