@@ -38,8 +38,9 @@ module.exports = [
   //
   // The design's budgets are 16 KiB and 22 KiB. These limits are the honest sizes reached
   // with every state, text, style and safety rule kept, with at most 0.5 KiB of headroom
-  // over what they measured on 2026-12-04: 21.6 kB and 25.29 kB (the banner keeps @lit/task,
-  // as the style guide asks; without it they would be 0.7 kB smaller). Where each byte goes, and why 16
+  // over what they measured on 2026-12-04: 21,624 B and 25,394 B (the banner keeps @lit/task,
+  // as the style guide asks; without it they would be 0.7 kB smaller; the access history's
+  // "not known" for the Patient Flags API added 29 B to the second). Where each byte goes, and why 16
   // KiB is out of reach while the elements are Lit and the SDK's `raw` is openapi-fetch:
   // `node scripts/size-breakdown.mjs` and docs/bundle-size.md. Lower them when the code
   // shrinks; raising them needs a reason in the commit.
@@ -61,7 +62,7 @@ module.exports = [
       'packages/elements/dist/index.js': '*',
       'packages/sdk/dist/index.js': '{ createCpisClient }',
     },
-    limit: '24.8 KiB',
+    limit: '25.0 KiB',
     gzip: true,
     ignore: [],
   },
