@@ -1,4 +1,4 @@
-import { ODS_CODE_PATTERN } from '@cpis/domain';
+import { ACCESS_HISTORY_LIMIT, ODS_CODE_PATTERN } from '@cpis/domain';
 import type { AccessEntry } from '../types.js';
 import {
   ODS_CODE_SYSTEM,
@@ -16,7 +16,6 @@ import {
   type Fields,
 } from './resource.js';
 
-const MAX_ENTRIES = 25;
 const ROLE_CLASS = 'http://terminology.hl7.org/CodeSystem/v3-RoleClass';
 
 /**
@@ -31,7 +30,7 @@ export function mapAuditEventSearch(answer: unknown, nhsNumber: string): AccessE
     .filter((entry) => entry.resource.resourceType === 'AuditEvent')
     .map(({ resource }) => accessEntry(resource, entries, nhsNumber))
     .sort((a, b) => Date.parse(b.accessedAt) - Date.parse(a.accessedAt))
-    .slice(0, MAX_ENTRIES);
+    .slice(0, ACCESS_HISTORY_LIMIT);
 }
 
 function hasRole(agent: Fields, code: string): boolean {
