@@ -304,6 +304,9 @@ ${[
   surfaceRow(ROWS[ROWS.length - 1], results.surfaces?.encounterStart),
 ].join('\n')}
 
+Where a check's time goes, what was changed and what was tried and not taken:
+[performance-checks.md](performance-checks.md).
+
 ## p99 latency against offered load
 
 ![p99 of POST /v1/checks against connections, SQLite and PostgreSQL](performance-p99.svg)
