@@ -7,3 +7,6 @@ export function treeDependencies(mswMajor: 2 | 3): {
   kit: string[];
   dependencies: Record<string, string>;
 };
+export const NODE24: string;
+/** `[command, ...leading arguments]` that run npm for an app tree of this msw major. */
+export function npmFor(mswMajor: 2 | 3): string[];

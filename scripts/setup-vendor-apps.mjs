@@ -7,7 +7,7 @@
 // changed (each folder remembers what it installed).
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -62,7 +62,25 @@ export const npmEnv = {
   npm_config_update_notifier: 'false',
 };
 
-function install(dir, pkg, extraArgs = []) {
+/** The Node 24 that the msw 3 apps run on (installed first, from the npm package `node`). */
+export const NODE24 = join(VENDOR_DIR, 'node24', 'node_modules', '.bin', 'node');
+
+/**
+ * How to run npm for an app tree: msw 3's tree runs on Node 24 only, and its packages
+ * declare Node 22, so npm runs on that Node 24 there (npm 11 checks `engines` against the
+ * Node it runs on, and would warn EBADENGINE on Node 20 for an app that never runs on it).
+ * Answers `[command, ...leading arguments]`.
+ */
+export function npmFor(mswMajor) {
+  if (mswMajor !== 3 || !existsSync(NODE24)) return ['npm'];
+  const cli = [
+    process.env.npm_execpath,
+    join(dirname(process.execPath), '..', 'lib', 'node_modules', 'npm', 'bin', 'npm-cli.js'),
+  ].find((path) => path !== undefined && path.endsWith('npm-cli.js') && existsSync(path));
+  return cli === undefined ? ['npm'] : [NODE24, cli];
+}
+
+function install(dir, pkg, npm = ['npm']) {
   mkdirSync(dir, { recursive: true });
   const wanted = JSON.stringify(pkg, null, 2);
   const stamp = join(dir, '.installed');
@@ -72,7 +90,8 @@ function install(dir, pkg, extraArgs = []) {
   }
   writeFileSync(join(dir, 'package.json'), wanted);
   console.log(`${dir}: npm install`);
-  const result = spawnSync('npm', ['install', '--no-package-lock', ...extraArgs], {
+  const [command, ...leading] = npm;
+  const result = spawnSync(command, [...leading, 'install', '--no-package-lock'], {
     cwd: dir,
     stdio: 'inherit',
     env: npmEnv,
@@ -89,12 +108,11 @@ function main() {
   });
   for (const major of [2, 3]) {
     const { dependencies } = treeDependencies(major);
-    // msw 3 and others declare Node 22; a vendor on Node 20 sees the same warnings.
-    install(join(VENDOR_DIR, `cache-msw${major}`), {
-      name: `cache-msw${major}`,
-      private: true,
-      dependencies,
-    });
+    install(
+      join(VENDOR_DIR, `cache-msw${major}`),
+      { name: `cache-msw${major}`, private: true, dependencies },
+      npmFor(major),
+    );
   }
 }
 

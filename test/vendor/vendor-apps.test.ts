@@ -16,9 +16,11 @@ import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromiumArgs, chromiumPath } from '../../scripts/chromium.ts';
 import {
+  NODE24,
   NODE24_VERSION,
   VENDOR_DIR,
   npmEnv,
+  npmFor,
   treeDependencies,
 } from '../../scripts/setup-vendor-apps.mjs';
 
@@ -26,7 +28,7 @@ const root = fileURLToPath(new URL('../..', import.meta.url));
 const apps = fileURLToPath(new URL('./apps', import.meta.url));
 const work = join(VENDOR_DIR, 'run');
 const tarballs = join(work, 'tarballs');
-const node24 = join(VENDOR_DIR, 'node24', 'node_modules', '.bin', 'node');
+const node24 = NODE24;
 const nodes = { 20: process.execPath, 24: node24 } as const;
 const KIT = ['domain', 'population', 'service', 'sdk', 'mock', 'elements', 'server'];
 const MINUTES = 60_000;
@@ -82,7 +84,8 @@ beforeAll(() => {
         dependencies: { ...dependencies, ...own },
       }),
     );
-    run('npm', ['install', '--offline', '--no-package-lock'], tree(major));
+    const [npm, ...leading] = npmFor(major);
+    run(npm as string, [...leading, 'install', '--offline', '--no-package-lock'], tree(major));
     cpSync(apps, tree(major), { recursive: true });
   }
 }, 20 * MINUTES);
