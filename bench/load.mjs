@@ -70,7 +70,7 @@ export async function load(base, request, { connections, duration, amount, pids 
 
 /**
  * Checks and the baseline at each connection count, alternating, `rounds` times; the
- * round with the median checks rate is kept for each (with its own baseline).
+ * round with the median ratio (checks to baseline) is kept for each, with its baseline.
  */
 export async function checksAgainstBaseline(base, tokens, { levels, duration, rounds, log, pids }) {
   await load(base, { method: 'GET', path: '/v1/health' }, { connections: 10, duration: 2 });

@@ -333,8 +333,9 @@ ${DEPLOYMENTS.flatMap((d) =>
   time runs from releasing the answer to the end of layout after the banner shows it. The
   baseline is the same two states as one \`innerHTML\` string template in a shadow root
   with the banner's styles. Cold: a fresh page per render.
-- **SDK:** \`checks.create\` and a raw \`fetch\` of the same request (same body, token and
-  \`Idempotency-Key\` header), one after the other, against the server on SQLite.
+- **SDK:** \`checks.create\` and a raw \`fetch\` of the same request (same body and token,
+  each with an \`Idempotency-Key\` of its own, as the SDK sends), one after the other,
+  against the server on SQLite.
 - **Server:** autocannon against the built server in its own process, 200 users, a mix of
   NHS numbers with records (notifying, then collapsing) and many without. The ratio is of
   requests/s; the one in brackets is of the servers' CPU time per request (baseline ÷

@@ -9,4 +9,4 @@ export function treeDependencies(mswMajor: 2 | 3): {
 };
 export const NODE24: string;
 /** `[command, ...leading arguments]` that run npm for an app tree of this msw major. */
-export function npmFor(mswMajor: 2 | 3): string[];
+export function npmFor(mswMajor: 2 | 3): [string, ...string[]];

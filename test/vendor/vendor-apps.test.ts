@@ -85,7 +85,7 @@ beforeAll(() => {
       }),
     );
     const [npm, ...leading] = npmFor(major);
-    run(npm as string, [...leading, 'install', '--offline', '--no-package-lock'], tree(major));
+    run(npm, [...leading, 'install', '--offline', '--no-package-lock'], tree(major));
     cpSync(apps, tree(major), { recursive: true });
   }
 }, 20 * MINUTES);

@@ -80,7 +80,7 @@ export function createStorage(engine: Engine): ServerStorage {
 /**
  * The reads, on the database or inside a transaction. Classes, not object literals: a
  * transaction's facade is made once per check, and spreading a literal of two dozen
- * closures into another cost about 30 µs a check here (V8 builds such an object slowly).
+ * closures into another cost about 25 µs a check here (V8 builds such an object slowly).
  */
 class StoreReader implements StorageReader {
   constructor(
