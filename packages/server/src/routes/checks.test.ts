@@ -15,6 +15,8 @@ import { forEachEngine } from '../testing/engines.js';
 
 const HOUR = 60 * 60 * 1000;
 const DAY = 24 * HOUR;
+/** Noon UTC of a calendar date: that same date in London, in GMT and in BST. */
+const noonInLondon = (date: string): Date => new Date(`${date}T12:00:00Z`);
 
 type Body = Record<string, unknown>;
 const unscheduled = (nhsNumber: string, extra: Body = {}): Body => ({
@@ -295,28 +297,29 @@ forEachEngine(() => {
     describe('visibility windows (Europe/London days)', () => {
       it('shows an ended CPP as ended for 365 days after its end date, then not', async () => {
         const nhsNumber = personas.recentlyEndedPlan.nhsNumber;
+        const endDate = addDays(londonDate(s.clock.now()), -60);
         const first = await checkResult(unscheduled(nhsNumber));
-        expect(first.plans[0]).toMatchObject({
-          status: 'ended',
-          endDate: addDays(londonDate(s.clock.now()), -60),
-        });
-        s.clock.advance(305 * DAY);
+        expect(first.plans[0]).toMatchObject({ status: 'ended', endDate });
+        // London days, not 24-hour steps: 305 × 24 h from late evening in winter can land
+        // on the next London day in summer time.
+        s.clock.set(noonInLondon(addDays(endDate, 365)));
         expect((await checkResult(unscheduled(nhsNumber))).outcome).toBe('record-found');
-        s.clock.advance(DAY);
+        s.clock.set(noonInLondon(addDays(endDate, 366)));
         expect((await checkResult(unscheduled(nhsNumber))).outcome).toBe('no-record');
       });
 
       it('shows a UCPP until 28 days after the expected delivery date', async () => {
         const nhsNumber = personas.pregnantWithUnbornPlan.nhsNumber;
+        const expectedDeliveryDate = addDays(londonDate(s.clock.now()), 75);
         const first = await checkResult(unscheduled(nhsNumber));
         expect(first.plans[0]).toMatchObject({
           type: 'UCPP',
           status: 'active',
-          expectedDeliveryDate: addDays(londonDate(s.clock.now()), 75),
+          expectedDeliveryDate,
         });
-        s.clock.advance((75 + 28) * DAY);
+        s.clock.set(noonInLondon(addDays(expectedDeliveryDate, 28)));
         expect((await checkResult(unscheduled(nhsNumber))).outcome).toBe('record-found');
-        s.clock.advance(DAY);
+        s.clock.set(noonInLondon(addDays(expectedDeliveryDate, 29)));
         expect((await checkResult(unscheduled(nhsNumber))).outcome).toBe('no-record');
       });
 
