@@ -429,8 +429,61 @@ export class Store {
   // Idempotency keys (POST /v1/checks)
 
   /**
+   * A new key, or one kept past its time (that row is replaced): one statement, so the
+   * claim a check almost always makes is one round trip, with no transaction around it.
+   * Slots: user, organisation, key, body hash, now, expired-before.
+   */
+  readonly #claimNewKey = prepare((slot) =>
+    this.db
+      .insertInto('idempotency_keys')
+      .values({
+        user_sub: slot(0),
+        org_ods: slot(1),
+        idempotency_key: slot(2),
+        body_hash: slot(3),
+        status: 'in-progress',
+        check_id: null,
+        created_at: slot(4),
+      })
+      .onConflict((oc) =>
+        oc
+          .columns(['user_sub', 'org_ods', 'idempotency_key'])
+          .doUpdateSet({
+            body_hash: slot(3),
+            status: 'in-progress',
+            check_id: null,
+            created_at: slot(4),
+          })
+          .where('idempotency_keys.created_at', '<', slot(5)),
+      ),
+  );
+
+  readonly #idempotencyKey = prepare((slot) =>
+    this.db
+      .selectFrom('idempotency_keys')
+      .selectAll()
+      .where('user_sub', '=', slot(0))
+      .where('org_ods', '=', slot(1))
+      .where('idempotency_key', '=', slot(2)),
+  );
+
+  /** Takes over an abandoned claim, if it is still the one that was read. */
+  readonly #takeOverKey = prepare((slot) =>
+    this.db
+      .updateTable('idempotency_keys')
+      .set({ created_at: slot(3) })
+      .where('user_sub', '=', slot(0))
+      .where('org_ods', '=', slot(1))
+      .where('idempotency_key', '=', slot(2))
+      .where('status', '=', 'in-progress')
+      .where('created_at', '=', slot(4)),
+  );
+
+  /**
    * Claims `key` for this user, organisation and body, or says why not. Neutral across
-   * engines: the insert either wins or finds the row another request wrote.
+   * engines, and each step is one statement: the insert wins (or replaces an expired key),
+   * or the row another request wrote says replay, another body, in progress, or abandoned
+   * (taken over only if no one else took it first).
    */
   async claimIdempotencyKey(claim: {
     scope: IdempotencyScope;
@@ -443,51 +496,39 @@ export class Store {
     const at = claim.now.toISOString();
     const expiredBefore = new Date(claim.now.getTime() - claim.keepMs).toISOString();
     const staleBefore = new Date(claim.now.getTime() - claim.staleMs).toISOString();
-    return this.transaction(async (trx) => {
-      await trx
-        .deleteFrom('idempotency_keys')
-        .where('user_sub', '=', claim.scope.userSub)
-        .where('org_ods', '=', claim.scope.orgOds)
-        .where('idempotency_key', '=', claim.key)
-        .where('created_at', '<', expiredBefore)
-        .execute();
-      const inserted = await trx
-        .insertInto('idempotency_keys')
-        .values({
-          user_sub: claim.scope.userSub,
-          org_ods: claim.scope.orgOds,
-          idempotency_key: claim.key,
-          body_hash: claim.bodyHash,
-          status: 'in-progress',
-          check_id: null,
-          created_at: at,
-        })
-        .onConflict((oc) => oc.columns(['user_sub', 'org_ods', 'idempotency_key']).doNothing())
-        .executeTakeFirst();
-      if (Number(inserted.numInsertedOrUpdatedRows ?? 0n) === 1) return { state: 'claimed' };
-
-      const row = await trx
-        .selectFrom('idempotency_keys')
-        .selectAll()
-        .where('user_sub', '=', claim.scope.userSub)
-        .where('org_ods', '=', claim.scope.orgOds)
-        .where('idempotency_key', '=', claim.key)
-        .executeTakeFirstOrThrow();
+    const { userSub, orgOds } = claim.scope;
+    // A row released or purged between the insert and the read: claim again.
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const inserted = await this.#claimNewKey(
+        this.db,
+        userSub,
+        orgOds,
+        claim.key,
+        claim.bodyHash,
+        at,
+        expiredBefore,
+      );
+      if (Number(inserted.numAffectedRows ?? 0n) === 1) return { state: 'claimed' };
+      const row = (await this.#idempotencyKey(this.db, userSub, orgOds, claim.key)).rows[0];
+      if (row === undefined) continue;
       if (row.body_hash !== claim.bodyHash) return { state: 'mismatch' };
       if (row.status === 'done' && row.check_id !== null)
         return { state: 'replay', checkId: row.check_id };
       if (row.created_at >= staleBefore) return { state: 'in-progress' };
       // Abandoned by a request that never finished (the process stopped): take it over.
-      const taken = await trx
-        .updateTable('idempotency_keys')
-        .set({ created_at: at })
-        .where('user_sub', '=', claim.scope.userSub)
-        .where('org_ods', '=', claim.scope.orgOds)
-        .where('idempotency_key', '=', claim.key)
-        .where('created_at', '=', row.created_at)
-        .executeTakeFirst();
-      return Number(taken.numUpdatedRows) === 1 ? { state: 'claimed' } : { state: 'in-progress' };
-    });
+      const taken = await this.#takeOverKey(
+        this.db,
+        userSub,
+        orgOds,
+        claim.key,
+        at,
+        row.created_at,
+      );
+      return Number(taken.numAffectedRows ?? 0n) === 1
+        ? { state: 'claimed' }
+        : { state: 'in-progress' };
+    }
+    return { state: 'in-progress' };
   }
 
   readonly #completeIdempotencyKey = prepare((slot) =>
