@@ -23,7 +23,7 @@ export const WITH_RECORD = Object.values(personas)
   .map((p) => p.nhsNumber);
 export const WITHOUT_RECORD = distinctNhsNumbers(0, 5000);
 
-export const baselineRequest = (tokens) => ({
+const baselineRequest = (tokens) => ({
   method: 'GET',
   path: '/v1/authorities/211',
   setupRequest: (request) => ({
@@ -32,7 +32,7 @@ export const baselineRequest = (tokens) => ({
   }),
 });
 
-export const checksRequest = (tokens) => ({
+const checksRequest = (tokens) => ({
   method: 'POST',
   path: '/v1/checks',
   headers: { 'content-type': 'application/json' },

@@ -1,7 +1,6 @@
 export declare const ABSENT: string;
 export declare const ROWS: string[];
 export declare const TARGETS: [string, string][];
-export declare const TABLE_LEVELS: number[];
 export declare const DEPLOYMENTS: { key: string; label: string; colour: string }[];
 
 interface Unmeasured {

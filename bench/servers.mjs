@@ -13,7 +13,7 @@ export const MAIN = fileURLToPath(new URL('../packages/server/dist/main.js', imp
 const PROXY = fileURLToPath(new URL('./proxy.mjs', import.meta.url));
 export const DEFAULT_DATABASE_URL = 'postgres://cpis:cpis@127.0.0.1:5432/cpis';
 /** Open files each server and subscriber process asks for (`ulimit -n` in its shell). */
-export const FILE_LIMIT = 8192;
+const FILE_LIMIT = 8192;
 
 /** A valid NHS number in the 997 range the population never uses; `i` picks which. */
 export function nhsNumber(i) {

@@ -12,7 +12,7 @@ const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const ANCHORS = fileURLToPath(new URL('./anchors/', import.meta.url));
 
 /** What each bundle imports: `[name, source, options]`. */
-export const BUNDLES = {
+const BUNDLES = {
   banner: {
     name: 'banner + dialog + SDK + lit',
     source: `import { CpisFlagBanner, CpisAccessReasonDialog } from ${JSON.stringify(`${ROOT}packages/elements/dist/index.js`)}
@@ -59,7 +59,7 @@ console.log(FHIR)`,
 };
 
 /** Installs bench/anchors from its lockfile when its node_modules is missing or stale. */
-export function installAnchors(log) {
+function installAnchors(log) {
   const lock = `${ANCHORS}package-lock.json`;
   const installed = `${ANCHORS}node_modules/.package-lock.json`;
   if (existsSync(installed) && readFileSync(installed, 'utf8').length > 0) {

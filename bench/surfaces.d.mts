@@ -13,7 +13,6 @@ interface SurfaceRequest {
   setupRequest?: (request: SurfaceRequest) => SurfaceRequest;
 }
 export declare function careTeamRequest(nhs: string): SurfaceRequest;
-export declare const BENCH_EHR: string;
 export declare function encounterStartRequest(
   base: string,
   serviceId: string,

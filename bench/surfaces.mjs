@@ -3,7 +3,8 @@
 // whose `GET /cds-services` lists an `encounter-start` service has CDS Hooks. Until then
 // their rows say "not measured: surface absent".
 
-const NHS_NUMBER_SYSTEM = 'https://fhir.nhs.uk/Id/nhs-number';
+import { cdsHooksEhrs } from '@cpis/population';
+import { NHS_NUMBER_SYSTEM, nhsNumberIdentifier } from '@cpis/service';
 
 /** `{ fhir: boolean, cdsEncounterStart: string | null }` (the service id). */
 export async function detectSurfaces(base) {
@@ -48,26 +49,7 @@ function encounterStartBody(nhs) {
       patient: {
         resourceType: 'Patient',
         id: 'bench',
-        identifier: [
-          {
-            system: NHS_NUMBER_SYSTEM,
-            value: nhs,
-            extension: [
-              {
-                url: 'https://fhir.hl7.org.uk/StructureDefinition/Extension-UKCore-NHSNumberVerificationStatus',
-                valueCodeableConcept: {
-                  coding: [
-                    {
-                      system:
-                        'https://fhir.hl7.org.uk/CodeSystem/UKCore-NHSNumberVerificationStatusEngland',
-                      code: '01',
-                    },
-                  ],
-                },
-              },
-            ],
-          },
-        ],
+        identifier: [nhsNumberIdentifier(nhs)],
       },
       user: {
         resourceType: 'Practitioner',
@@ -79,7 +61,7 @@ function encounterStartBody(nhs) {
 }
 
 /** The development EHR of the synthetic emergency department (an unscheduled setting). */
-export const BENCH_EHR = 'urn:cpis:dev-ehr:homerton-ed';
+const BENCH_EHR = cdsHooksEhrs.emergencyDepartment.iss;
 
 /**
  * `encounter-start` calls as an EHR makes them: each with its own signed JWT (a `jti` is
