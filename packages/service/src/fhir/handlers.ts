@@ -19,8 +19,8 @@ import { allow, auditEvent, type OperationContext } from '../context.js';
 import { Refusal } from '../problem.js';
 import { capabilityStatement } from './capability-statement.js';
 import { fhirJson } from './operation-outcome.js';
+import { NHS_NUMBER_SYSTEM } from '../cds-hooks/resources.js';
 import {
-  NHS_NUMBER_SYSTEM,
   auditEventOf,
   careTeamOf,
   flagResourcesOf,

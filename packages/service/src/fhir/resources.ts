@@ -6,6 +6,7 @@
  * PractitionerRole of who looked. Mapping tables: packages/sdk/FHIR.md.
  */
 import type { components } from '@cpis/domain';
+import { NHS_NUMBER_SYSTEM } from '../cds-hooks/resources.js';
 import { randomUuid } from '../ids.js';
 
 type Plan = components['schemas']['Plan'];
@@ -13,7 +14,6 @@ type PlanType = components['schemas']['PlanType'];
 type AccessEntry = components['schemas']['AccessEntry'];
 export type FhirResource = { resourceType: string; id?: string } & Record<string, unknown>;
 
-export const NHS_NUMBER_SYSTEM = 'https://fhir.nhs.uk/Id/nhs-number';
 export const ODS_CODE_SYSTEM = 'https://fhir.nhs.uk/Id/ods-organization-code';
 export const SNOMED = 'http://snomed.info/sct';
 export const FLAG_CATEGORY_SYSTEM =
