@@ -21,27 +21,11 @@ import { randomUuid } from '../ids.js';
 type CheckResult = components['schemas']['CheckResult'];
 type Plan = components['schemas']['Plan'];
 
-export type CardIndicator = 'info' | 'warning' | 'critical';
-
+/** A card, as the contract (`CdsCard`) has it. */
+export type CdsCard = components['schemas']['CdsCard'];
+export type CardIndicator = CdsCard['indicator'];
 /** What a card says, by kind: `topic.code` of its source names it. */
-export type CardKind =
-  | 'record-found'
-  | 'no-record'
-  | 'not-checked-by-you'
-  | 'not-checked'
-  | 'not-checkable'
-  | 'failed'
-  | 'timed-out'
-  | 'not-allowed';
-
-export interface CdsCard {
-  uuid: string;
-  summary: string;
-  detail: string;
-  indicator: CardIndicator;
-  source: { label: string; topic: { system: string; code: CardKind; display: string } };
-  links: { label: string; url: string; type: 'absolute' }[];
-}
+export type CardKind = CdsCard['source']['topic']['code'];
 
 /** What a card is about. */
 export type CardSubject =

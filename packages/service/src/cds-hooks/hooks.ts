@@ -19,6 +19,7 @@ import { auditEvent, json, principalOf, type OperationContext } from '../context
 import { Refusal } from '../problem.js';
 import type { EncounterCheckKey } from '../storage.js';
 import type { Principal } from '../tokens.js';
+import { cdsServiceUrl } from './auth.js';
 import { cpisCard, type CardSubject, type CdsCard } from './cards.js';
 import {
   ehrUser,
@@ -87,18 +88,7 @@ export interface CdsHookRequest {
   prefetch?: Record<string, unknown>;
 }
 
-export interface CdsFeedbackRequest {
-  feedback: {
-    card: string;
-    outcome: 'accepted' | 'overridden';
-    acceptedSuggestions?: { id: string }[];
-    overrideReason?: {
-      reason?: { code?: string; system?: string; display?: string };
-      userComment?: string;
-    };
-    outcomeTimestamp: string;
-  }[];
-}
+export type CdsFeedbackRequest = components['schemas']['CdsFeedbackRequest'];
 
 /** The EHR a verified principal of this surface stands for. */
 function callerEhr(ctx: OperationContext, runtime: CdsHooksRuntime): CdsHooksTrustedEhr {
@@ -332,13 +322,18 @@ export async function createDevCdsHooksToken(ctx: OperationContext): Promise<Res
   if (ctx.cdsHooks === undefined || sign === undefined) {
     throw new Refusal('not-found', 'There is no such resource.');
   }
-  const { iss, path } = ctx.body as { iss: string; path: string };
+  const { iss, path } = ctx.body as components['schemas']['DevCdsHooksTokenRequest'];
   const services = CDS_SERVICES.map((s) => `/cds-services/${s.id}`);
-  if (!services.some((service) => path === service || path === `${service}/feedback`)) {
+  const service = CDS_SERVICES.find(
+    (s) => path === `/cds-services/${s.id}` || path === `/cds-services/${s.id}/feedback`,
+  );
+  if (service === undefined) {
     throw new Refusal('invalid-request', 'path must be one of these CDS services.', [
       { field: '/path', message: `must be one of ${services.join(', ')} (or its /feedback)` },
     ]);
   }
-  const aud = `${ctx.cdsHooks.publicUrl.replace(/\/+$/, '')}${path}`;
+  // The `aud` the authenticator checks a call to this path against.
+  const url = cdsServiceUrl(ctx.cdsHooks.publicUrl, service.id);
+  const aud = path.endsWith('/feedback') ? `${url}/feedback` : url;
   return json({ token: await sign(iss, aud, ctx.now()) });
 }
