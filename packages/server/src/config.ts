@@ -164,12 +164,7 @@ export function loadConfig(env: Env = process.env): ServerConfig {
   }
 
   const cdsHooksBannerUrl = get('CPIS_CDS_HOOKS_BANNER_URL') ?? `${publicUrl}/epr-patient-view/`;
-  try {
-    const banner = new URL(cdsHooksBannerUrl);
-    if (banner.protocol !== 'https:' && banner.protocol !== 'http:') throw new Error('scheme');
-  } catch {
-    throw new ConfigError('CPIS_CDS_HOOKS_BANNER_URL', 'must be an http or https URL');
-  }
+  httpUrl('CPIS_CDS_HOOKS_BANNER_URL', cdsHooksBannerUrl);
 
   const root = repoRoot();
   const database = databaseConfig(get, root);
@@ -353,19 +348,25 @@ function integer(
   return n;
 }
 
-function publicUrlConfig(value: string | undefined, host: string, port: number): string {
-  if (value === undefined) {
-    return `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
-  }
+/** `value` as an http or https URL, or a ConfigError naming the variable. */
+function httpUrl(name: string, value: string, notAUrl = 'must be an http or https URL'): URL {
   let url: URL;
   try {
     url = new URL(value);
   } catch {
-    throw new ConfigError('CPIS_PUBLIC_URL', 'is not a URL like https://cpis.example.nhs.uk');
+    throw new ConfigError(name, notAUrl);
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-    throw new ConfigError('CPIS_PUBLIC_URL', 'must be an http or https URL');
+    throw new ConfigError(name, 'must be an http or https URL');
   }
+  return url;
+}
+
+function publicUrlConfig(value: string | undefined, host: string, port: number): string {
+  if (value === undefined) {
+    return `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  }
+  const url = httpUrl('CPIS_PUBLIC_URL', value, 'is not a URL like https://cpis.example.nhs.uk');
   if (url.search !== '' || url.hash !== '' || url.username !== '' || url.password !== '') {
     throw new ConfigError('CPIS_PUBLIC_URL', 'must have no query, fragment or credentials');
   }
